@@ -1,0 +1,121 @@
+"""The command line: build | check | serve | new | i18n. Thin: each command calls the engine."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import i18n, pipeline, scaffold
+from .errors import report
+from .write import write
+
+USAGE_ERROR = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kembar", description="Build the Kembar sister-city site.")
+    p.set_defaults(run=cmd_build, content=Path("content"), out=Path("site"), base_url=None, strict=False)
+    sub = p.add_subparsers(title="commands", metavar="{build,check,serve,new,i18n}")
+
+    def content_arg(q):
+        q.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                       help="content folder to read (default: content)")
+
+    def strict_arg(q):
+        q.add_argument("--strict", action="store_true", help="fail (exit 1) when anything is untranslated")
+
+    b = sub.add_parser("build", help="build the site (the default command)")
+    content_arg(b)
+    b.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
+    b.add_argument("--base-url", metavar="URL", help="override base_url from content/site.yaml")
+    strict_arg(b)
+    b.set_defaults(run=cmd_build)
+
+    c = sub.add_parser("check", help="validate everything and write nothing")
+    content_arg(c)
+    strict_arg(c)
+    c.set_defaults(run=cmd_check)
+
+    s = sub.add_parser("serve", help="build, serve with live reload, rebuild on every save")
+    content_arg(s)
+    s.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    s.set_defaults(run=cmd_serve)
+
+    n = sub.add_parser("new", help="write a commented skeleton for a new record")
+    n.add_argument("kind", choices=["partnership", "place", "explainer"])
+    n.add_argument("slug", help="lowercase kebab-case name, e.g. badung-fujisawa")
+    n.add_argument("--parties", metavar="A,B", help="for a partnership: the two place slugs, Indonesian first")
+    content_arg(n)
+    n.set_defaults(run=cmd_new)
+
+    t = sub.add_parser("i18n", help="translation status and the gettext round trip")
+    t.add_argument("action", choices=["status", "extract", "update"])
+    t.add_argument("--format", choices=["text", "json"], default="text", help="output format for status")
+    content_arg(t)
+    t.set_defaults(run=cmd_i18n)
+    return p
+
+
+def build_or_report(args):
+    """Run the pipeline; print errors (and translation warnings); return (site, outputs, status)."""
+    site, outputs, errors = pipeline.build(args.content, base_url=args.base_url)
+    if errors:
+        return site, None, report(errors, sys.stderr)
+    missing = i18n.missing(site, pipeline.PROJECT)
+    if missing and args.strict:
+        return site, None, report([m.error() for m in missing], sys.stderr)
+    if missing:
+        print(f"warning: {len(missing)} translations are missing (pages fall back to "
+              f"{site.config.default_lang}); see: python build.py i18n status", file=sys.stderr)
+    return site, outputs, 0
+
+
+def cmd_build(args) -> int:
+    start = time.perf_counter()
+    _, outputs, status = build_or_report(args)
+    if outputs is None:
+        return status
+    write(outputs, args.out)
+    pages = sum(name.endswith(".html") for name in outputs)
+    print(f"built {pages} pages ({len(outputs)} files) into {args.out} in {time.perf_counter() - start:.2f} s")
+    return 0
+
+
+def cmd_check(args) -> int:
+    args.base_url = None
+    _, outputs, status = build_or_report(args)
+    if outputs is None:
+        return status
+    print("ok: no errors")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from . import serve
+    return serve.serve(args.content, args.out, args.host, args.port)
+
+
+def cmd_new(args) -> int:
+    try:
+        path = scaffold.new(args.content, args.kind, args.slug, args.parties)
+    except scaffold.ScaffoldError as e:
+        print(f"kembar new: {e}", file=sys.stderr)
+        return USAGE_ERROR
+    print(f"wrote {path}: fill in the fields marked TODO, then run: python build.py check")
+    return 0
+
+
+def cmd_i18n(args) -> int:
+    return i18n.command(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""Stage 5, render: Jinja templates (autoescaped, StrictUndefined) with Babel catalogs
+and CLDR formatting, Markdown through Python-Markdown, sanitized by nh3.
+
+One Jinja environment per language: the language is fixed when the environment is
+made, so no page can render with another page's catalog.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import jinja2
+import markdown
+from markdown.extensions.toc import slugify_unicode
+import nh3
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+from markupsafe import Markup
+
+from .errors import ContentError
+from .model import Markdown as MarkdownDoc, PartialDate, Site, Text
+from .plan import Page
+from .resolve import Index
+
+# Each language named in its own language, as the language switch shows it.
+OWN_NAMES = {"id": "Bahasa Indonesia", "en": "English", "ja": "日本語"}
+SECTION_FOLDERS = {"sectors": "sectors", "statuses": "status", "types": "types"}
+FALLBACK_SLOT = "<!--kembar:fallback-->"
+LINK_HREF = re.compile(r'href="(partnership|place|explainer|sector|status|type|country):([^"]*)"')
+# What Markdown may produce; anything else (raw HTML from an editor) is removed.
+ALLOWED_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "code", "pre",
+                "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "abbr", "sup", "sub",
+                "dl", "dt", "dd", "del"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"},
+                      **{f"h{n}": {"id"} for n in range(2, 7)}}
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the engine's own files are: templates and catalogs (the content folder varies)."""
+
+    templates: Path
+    locales: Path
+
+    @property
+    def root(self) -> Path:
+        return self.templates.parent
+
+
+def load_translations(locales: Path, lang: str):
+    """Read locales/<lang>/LC_MESSAGES/messages.po directly (no compiled .mo in the repo)."""
+    po = locales / lang / "LC_MESSAGES" / "messages.po"
+    if not po.is_file():
+        return NullTranslations()  # the msgids are English
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)  # fuzzy entries are left out, as gettext does
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def format_partial_date(date: PartialDate, lang: str) -> str:
+    """'23 Oktober 1989', 'October 1989', '1989年': never more precise than the source."""
+    if date.day:
+        return format_date(date.first_day(), "long", locale=lang)
+    if date.month:
+        return format_skeleton("yMMMM", date.first_day(), locale=lang)
+    return format_skeleton("y", date.first_day(), locale=lang)
+
+
+class Markdowner:
+    """One Python-Markdown instance, reset between documents (much cheaper than one each)."""
+
+    def __init__(self):
+        self.md = markdown.Markdown(extensions=["tables", "sane_lists", "toc"],
+                                    extension_configs={"toc": {"slugify": slugify_unicode}})
+        self.cache: dict[str, str] = {}  # source -> HTML: a body is converted once for all pages
+
+    def convert(self, text: str) -> str:
+        if text not in self.cache:
+            self.cache[text] = self.md.reset().convert(text)
+        return self.cache[text]
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel=None)
+
+
+class Renderer:
+    """Renders planned pages of one site; holds one Jinja environment per language."""
+
+    def __init__(self, site: Site, index: Index, pages: list[Page], project: Project, base_url: str | None = None):
+        self.site, self.index, self.project = site, index, project
+        self.base_url = (base_url or site.config.base_url).rstrip("/") + "/"
+        self.base_path = "/" + self.base_url.split("://", 1)[-1].split("/", 1)[1]
+        self.by_key: dict[tuple, dict[str | None, Page]] = {}
+        for page in pages:
+            self.by_key.setdefault(page.key, {})[page.lang] = page
+        self.markdown = Markdowner()
+        self.assets = self.read_assets()
+        self.envs = {lang: self.make_env(lang) for lang in site.config.languages}
+        self.envs[None] = self.make_env(site.config.default_lang)
+
+    # -- assets ---------------------------------------------------------------------
+    def read_assets(self) -> dict[str, bytes]:
+        static = self.project.templates / "static"
+        return {"static/" + p.relative_to(static).as_posix(): p.read_bytes()
+                for p in sorted(static.rglob("*")) if p.is_file()}
+
+    def asset(self, name: str) -> str:
+        """URL of a static file, with a content hash so browsers never keep a stale copy."""
+        data = self.assets["static/" + name]
+        return self.url("static/" + name) + "?v=" + hashlib.sha256(data).hexdigest()[:10]
+
+    # -- environment ------------------------------------------------------------------
+    def make_env(self, lang: str) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.project.templates),
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        translations = load_translations(self.project.locales, lang)
+        env.install_gettext_translations(translations, newstyle=True)
+        site, vocab = self.site, self.site.vocabulary
+        locale = Locale.parse(lang)
+
+        @jinja2.pass_context
+        def t(ctx, text: Text | None):
+            """The text in the page's language, or the default language marked with its lang."""
+            if text is None:
+                return ""
+            if text.values.get(lang):
+                return text.values[lang]
+            ctx["fallbacks"].append(text)
+            for other in site.config.languages:
+                if text.values.get(other):
+                    return Markup('<span lang="{}">{}</span>').format(other, text.values[other])
+            return ""
+
+        def term(section: str, key: str):
+            return getattr(vocab, section)[key]
+
+        def term_url(section: str, key: str) -> str:
+            return self.url(f"{lang}/{SECTION_FOLDERS[section]}/{key}/")
+
+        env.globals.update(
+            lang=lang, site=site.config, vocab=vocab, index=self.index,
+            url=self.url, abs_url=self.abs_url, asset=self.asset, t=t, term=term, term_url=term_url,
+            places=site.places, partnerships=site.partnerships, explainers=site.explainers,
+            date=lambda d: format_partial_date(d, lang) if d else "",
+            number=lambda n: format_decimal(n, locale=lang),
+            country_name=lambda cc: locale.territories.get(cc, cc),
+            own_name=lambda code: OWN_NAMES.get(code) or Locale.parse(code).get_display_name(code),
+            markdown=lambda doc: self.render_markdown(doc, lang),
+            page_url=lambda key, to=lang: self.url(self.by_key[key][to].path),
+        )
+        env.filters["page_url"] = lambda key: self.url(self.by_key[tuple(key)][lang].path)
+        return env
+
+    def url(self, path: str) -> str:
+        return self.base_path + path
+
+    def abs_url(self, path: str) -> str:
+        return self.base_url + path
+
+    def link_target(self, scheme: str, target: str, lang: str) -> str:
+        folder = {"partnership": "partnerships", "place": "places", "explainer": "explainers",
+                  "sector": "sectors", "status": "status", "type": "types", "country": "countries"}[scheme]
+        return self.url(f"{lang}/{folder}/{target.lower() if scheme == 'country' else target}/")
+
+    def render_markdown(self, doc: MarkdownDoc, lang: str) -> Markup:
+        html = self.markdown.convert(doc.text)
+        html = LINK_HREF.sub(lambda m: f'href="{self.link_target(m.group(1), m.group(2), lang)}"', html)
+        return Markup(sanitize(html))
+
+    # -- pages ----------------------------------------------------------------------------
+    def render(self, page: Page) -> bytes:
+        env = self.envs[page.lang]
+        versions = self.by_key[page.key]
+        default = versions.get(self.site.config.default_lang)
+        context = {
+            "page": page,
+            "fallbacks": [],
+            "alternates": [(lang, self.abs_url(p.path)) for lang, p in versions.items() if lang and p.translated],
+            "x_default": self.abs_url("" if page.key == ("home",) or default is None else default.path),
+            "switch": [(lang, self.url(p.path)) for lang, p in versions.items() if lang],
+            **page.context,
+        }
+        try:
+            html = env.get_template(page.template).render(context)
+        except jinja2.TemplateSyntaxError as e:
+            raise self.template_error(e.filename, e.lineno, f"template syntax error: {e.message}") from None
+        except Exception as e:  # a bug in a template: point at its line, not at Python
+            name, line = template_frame(sys.exc_info()[2], self.project.templates)
+            raise self.template_error(name, line, f"template error: {type(e).__name__}: {e}") from None
+        notice = ""
+        if context["fallbacks"] and page.lang:
+            notice = env.get_template("_fallback.html").render(page=page)
+        return html.replace(FALLBACK_SLOT, notice).encode("utf-8")
+
+    def template_error(self, filename, line, message) -> ContentError:
+        path = Path(filename or "templates").resolve()
+        try:
+            shown = path.relative_to(self.project.root.resolve()).as_posix()
+        except ValueError:
+            shown = str(path)
+        lines = path.read_text(encoding="utf-8").split("\n") if path.is_file() else []
+        source = lines[line - 1] if line and 0 < line <= len(lines) else ""
+        return ContentError(shown, line or 1, 1, message, source.strip())
+
+
+def template_frame(tb, templates: Path) -> tuple[str | None, int | None]:
+    """The innermost traceback frame inside a template (Jinja maps it to template lines)."""
+    found = (None, None)
+    root = str(templates.resolve())
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(root):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_site(site: Site, index: Index, pages: list[Page], project: Project, base_url: str | None = None) -> dict[str, bytes]:
+    """The whole site in memory: output path -> bytes. Refuses two pages on one path."""
+    renderer = Renderer(site, index, pages, project, base_url)
+    outputs: dict[str, bytes] = dict(renderer.assets)
+    for page in pages:
+        if page.file in outputs:
+            raise ContentError(page.sources[0] if page.sources else "content", 1, 1,
+                               f"two pages would be written to {page.file}")
+        outputs[page.file] = renderer.render(page)
+    return outputs

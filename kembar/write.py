@@ -1,0 +1,73 @@
+"""Stage 6, write: the only code that touches the output folder.
+
+The site is written into a fresh sibling folder and swapped into place only when all
+of it is written, so a failed build leaves the previous site exactly as it was.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def write(outputs: dict[str, bytes], out: Path, after=None) -> None:
+    """Write `outputs` (path -> bytes) as the folder `out`, atomically replacing it.
+
+    `after(folder)` runs on the finished folder before the swap (e.g. the search indexer);
+    if it raises, nothing is replaced."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    try:
+        for name, data in sorted(outputs.items()):
+            target = fresh / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if after:
+            after(fresh)
+        os.chmod(fresh, 0o755)
+        swap(fresh, out)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+
+
+def swap(fresh: Path, out: Path) -> None:
+    if not out.exists():
+        fresh.rename(out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+    old.rmdir()
+    out.rename(old)
+    try:
+        fresh.rename(out)
+    except BaseException:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def update(outputs: dict[str, bytes], out: Path) -> list[str]:
+    """Write in place only the files whose bytes changed and remove files no longer built
+    (the dev server's write: fast, and the browser never sees a missing page)."""
+    changed = []
+    for name, data in outputs.items():
+        target = out / name
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        changed.append(name)
+    for path in sorted(out.rglob("*"), reverse=True):
+        name = path.relative_to(out).as_posix()
+        if path.is_file() and name not in outputs:
+            path.unlink()
+            changed.append(name)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return changed
