@@ -6,11 +6,11 @@ Two kinds of text can lack a translation: translated fields in the content
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 from .errors import ContentError, report
@@ -128,14 +128,13 @@ def command(args) -> int:
 
 
 def pybabel(action: str, project: Project) -> int:
-    """Wrap Babel's own tools: extract to locales/messages.pot, update every catalog from it."""
-    pot = project.locales / "messages.pot"
+    """Wrap Babel's own tools: extract to locales/messages.pot, update every catalog from it.
+    Run from the project folder so the catalogs name files by relative path."""
     if action == "extract":
-        argv = ["pybabel", "-q", "extract", "-F", str(project.root / "babel.cfg"), "-o", str(pot),
-                "--sort-by-file", "--no-wrap", "--project", "Kembar", "--copyright-holder", "Kembar contributors",
-                "--add-comments", "Translators:", str(project.root)]
+        argv = ["extract", "-F", "babel.cfg", "-o", "locales/messages.pot", "--sort-by-file", "--no-wrap",
+                "--project", "Kembar", "--copyright-holder", "Kembar contributors",
+                "--add-comments", "Translators:", "."]
     else:
-        argv = ["pybabel", "-q", "update", "-i", str(pot), "-d", str(project.locales), "--no-wrap",
-                "--previous"]
-    CommandLineInterface().run(argv)
-    return 0
+        argv = ["update", "-i", "locales/messages.pot", "-d", "locales", "--no-wrap", "--previous"]
+    runner = "import sys; from babel.messages.frontend import main; sys.argv[0] = 'pybabel'; main()"
+    return subprocess.run([sys.executable, "-c", runner, *argv], cwd=project.root).returncode
