@@ -37,6 +37,7 @@ class RawDoc:
     body_line: int  # 1-based line where the body starts
     line_offset: int  # added to YAML marks (front matter starts below '---')
     lines: tuple[str, ...]  # the file's lines, to show under an error
+    broken: bool = False  # unreadable (its error is reported); kept so references to it don't also fail
 
     def source_line(self, line: int) -> str:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -109,6 +110,7 @@ def _add(docs, errors, path: Path, shown: str, kind: str, slug: str, lang: str |
         doc = read_doc(path, shown, kind, slug, lang)
     except ContentError as error:
         errors.append(error)
+        docs.append(RawDoc(shown, kind, slug, lang, None, "", 1, 0, (), broken=True))
     else:
         docs.append(doc)
 

@@ -244,8 +244,12 @@ def validate(docs: list[RawDoc]) -> tuple[Site | None, list[ContentError]]:
     errors: list[ContentError] = []
     texts: list = []
     by_kind: dict[str, list[RawDoc]] = {}
+    broken: dict[str, set[str]] = {}  # kind -> slugs of files that could not be read
     for doc in docs:
-        by_kind.setdefault(doc.kind, []).append(doc)
+        if doc.broken:
+            broken.setdefault(doc.kind, set()).add(doc.slug)
+        else:
+            by_kind.setdefault(doc.kind, []).append(doc)
 
     config = None
     for doc in by_kind.get("site", []):
@@ -262,10 +266,12 @@ def validate(docs: list[RawDoc]) -> tuple[Site | None, list[ContentError]]:
     places = unique(by_kind.get("place", []), errors)
     places = {slug: read_place(Reader(doc, languages, errors, texts), slug, terms)
               for slug, doc in places.items()}
+    places.update({slug: None for slug in broken.get("place", ()) if slug not in places})
     partnerships = unique(by_kind.get("partnership", []), errors)
     partnerships = {slug: read_partnership(Reader(doc, languages, errors, texts), slug, terms, places)
                     for slug, doc in partnerships.items()}
 
+    partnerships.update({slug: None for slug in broken.get("partnership", ()) if slug not in partnerships})
     narratives: dict[str, dict[str, Markdown]] = {}
     for doc in by_kind.get("narrative", []):
         if check_lang(doc, languages, errors):
@@ -277,12 +283,12 @@ def validate(docs: list[RawDoc]) -> tuple[Site | None, list[ContentError]]:
                 narratives.setdefault(doc.slug, {})[doc.lang] = Markdown(doc.body, doc.path, doc.body_line)
 
     explainers = read_explainers(by_kind.get("explainer", []), languages, errors, texts)
-    refs = {"partnership": partnerships, "place": places, "explainer": explainers,
+    refs = {"partnership": partnerships, "place": places, "explainer": {*explainers, *broken.get("explainer", ())},
             "sector": terms("sectors"), "status": terms("statuses"), "type": terms("types")}
     for doc in by_kind.get("explainer", []) + by_kind.get("narrative", []):
         check_links(doc, refs, errors)
 
-    if errors or config is None or vocabulary is None:
+    if errors or broken or config is None or vocabulary is None:
         return None, errors
     partnerships = {slug: with_narrative(p, narratives.get(slug, {})) for slug, p in partnerships.items()}
     site = Site(config, vocabulary, places, dict(sorted(partnerships.items())), explainers, tuple(texts))

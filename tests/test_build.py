@@ -1,0 +1,73 @@
+"""Stage 6 and the whole pipeline: base path, determinism, atomic replacement."""
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from kembar import pipeline
+from kembar.cli import main
+
+HREF = re.compile(r'(?:href|src)="([^"]+)"')
+
+
+def internal_targets(outputs, base_path):
+    """Every internal URL of every HTML page, as (page, url, output file it needs)."""
+    for name, data in sorted(outputs.items()):
+        if not name.endswith(".html"):
+            continue
+        page_url = base_path + name.removesuffix("index.html")
+        for url in HREF.findall(data.decode("utf-8")):
+            parts = urlsplit(urljoin("https://host" + page_url, url.replace("&amp;", "&")))
+            if parts.netloc != "host":
+                continue
+            yield name, url, parts.path
+
+
+@pytest.mark.parametrize("base_url, base_path", [
+    ("https://org.github.io/kota-kembar/", "/kota-kembar/"),
+    ("https://example.org", "/"),
+])
+def test_every_internal_link_and_asset_resolves_under_the_base_path(make_site, base_url, base_path):
+    _, outputs, errors = pipeline.build(make_site(), base_url=base_url)
+    assert errors == []
+    checked = 0
+    for page, url, path in internal_targets(outputs, base_path):
+        assert path.startswith(base_path), f"{page}: {url} is outside {base_path}"
+        file = path[len(base_path):]
+        file = file + "index.html" if file.endswith("/") or file == "" else file
+        if file.endswith(("feed.xml", "data/index.html", "search/index.html", "translations/index.html")):
+            continue  # made by the publishing and editor stages, tested there
+        assert file in outputs, f"{page}: {url} leads nowhere"
+        checked += 1
+    assert checked > 300
+    canonical = outputs["en/index.html"].decode()
+    assert f'<link rel="canonical" href="{base_url.rstrip("/")}/en/">' in canonical
+
+
+def test_two_builds_are_byte_identical(make_site, tmp_path):
+    content = make_site()
+    first = tmp_path / "one"
+    second = tmp_path / "two"
+    assert main(["build", "--content", str(content), "--out", str(first)]) == 0
+    assert main(["build", "--content", str(content), "--out", str(second)]) == 0
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(make_site, tmp_path):
+    content = make_site()
+    out = tmp_path / "site"
+    assert main(["build", "--content", str(content), "--out", str(out)]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (content / "partnerships/badung-fujisawa.yaml").write_text("parties: [badung\n", encoding="utf-8")
+    assert main(["build", "--content", str(content), "--out", str(out)]) == 1
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no temporary folders left
+
+
+def test_base_url_option_overrides_site_yaml(make_site, tmp_path):
+    out = tmp_path / "site"
+    assert main(["build", "--content", str(make_site()), "--out", str(out),
+                 "--base-url", "https://org.github.io/other/"]) == 0
+    assert 'href="/other/en/partnerships/"' in (out / "en/index.html").read_text()

@@ -1,0 +1,111 @@
+"""Stages 3-5: every page in three languages, with the right lang, title, links and dates."""
+import re
+
+import pytest
+
+from kembar import pipeline
+from kembar.model import PartialDate
+from kembar.render import format_partial_date
+
+
+@pytest.fixture
+def outputs(make_site):
+    site, outputs, errors = pipeline.build(make_site())
+    assert errors == []
+    return {name: data.decode("utf-8") for name, data in outputs.items() if not name.startswith("static/")}
+
+
+@pytest.mark.parametrize("date, lang, expected", [
+    (PartialDate(1989, 10, 23), "id", "23 Oktober 1989"),
+    (PartialDate(1989, 10, 23), "en", "October 23, 1989"),
+    (PartialDate(1989, 10, 23), "ja", "1989年10月23日"),
+    (PartialDate(1989, 11), "id", "November 1989"),
+    (PartialDate(1989, 11), "en", "November 1989"),
+    (PartialDate(1989, 11), "ja", "1989年11月"),
+    (PartialDate(1960), "en", "1960"),
+    (PartialDate(1960), "ja", "1960年"),
+])
+def test_dates_follow_cldr_and_never_add_precision(date, lang, expected):
+    assert format_partial_date(date, lang) == expected
+
+
+def test_every_page_type_exists_in_every_language(outputs):
+    for lang in ("id", "en", "ja"):
+        for path in ("", "partnerships/", "partnerships/badung-fujisawa/", "places/badung/", "places/fujisawa/",
+                     "sectors/culture/", "status/loi-signed/", "types/sister-city/", "countries/jp/",
+                     "explainers/", "explainers/what-is-a-sister-city/"):
+            assert f"{lang}/{path}index.html" in outputs
+    assert "index.html" in outputs  # the language chooser
+
+
+def test_html_lang_title_and_canonical(outputs):
+    page = outputs["ja/partnerships/badung-fujisawa/index.html"]
+    assert '<html lang="ja"' in page
+    assert "<title>バドゥン県 – 藤沢市 · テスト姉妹都市</title>" in page
+    assert '<link rel="canonical" href="https://example.github.io/kota-kembar/ja/partnerships/badung-fujisawa/">' in page
+
+
+def test_alternates_and_language_switch_lead_to_the_same_page(outputs):
+    page = outputs["en/places/badung/index.html"]
+    for lang in ("id", "en", "ja"):
+        assert f'<link rel="alternate" hreflang="{lang}" href="https://example.github.io/kota-kembar/{lang}/places/badung/">' in page
+    assert '<link rel="alternate" hreflang="x-default" href="https://example.github.io/kota-kembar/id/places/badung/">' in page
+    switch = re.search(r'<nav class="lang-switch".*?</nav>', page, re.S).group(0)
+    assert 'href="/kota-kembar/ja/places/badung/" lang="ja" hreflang="ja">日本語</a>' in switch
+    assert 'href="/kota-kembar/id/places/badung/" lang="id" hreflang="id">Bahasa Indonesia</a>' in switch
+
+
+def test_dates_render_in_the_page_language(outputs):
+    assert "12 Juni 2025" in outputs["id/partnerships/badung-fujisawa/index.html"]
+    assert "June 12, 2025" in outputs["en/partnerships/badung-fujisawa/index.html"]
+    assert "2025年6月12日" in outputs["ja/partnerships/badung-fujisawa/index.html"]
+    assert "2024年10月" in outputs["ja/partnerships/badung-fujisawa/index.html"]
+
+
+def test_ui_strings_come_from_the_catalogs(outputs):
+    assert ">Kronologi</h2>" in outputs["id/partnerships/badung-fujisawa/index.html"]
+    assert ">Timeline</h2>" in outputs["en/partnerships/badung-fujisawa/index.html"]
+    assert ">経緯</h2>" in outputs["ja/partnerships/badung-fujisawa/index.html"]
+
+
+def test_missing_translation_falls_back_marked_with_its_language(outputs):
+    # The narrative exists only in Indonesian; the explainer has no Japanese version.
+    page = outputs["ja/partnerships/badung-fujisawa/index.html"]
+    assert '<div class="prose" lang="id"><p>Cerita <strong>Badung</strong>' in page
+    assert "このページの一部はまだ翻訳されていないため" in page
+    explainer = outputs["ja/explainers/what-is-a-sister-city/index.html"]
+    assert '<article lang="id">' in explainer and "Apa itu kota kembar?" in explainer
+    assert '<meta name="robots" content="noindex">' in explainer
+    assert 'hreflang="ja"' not in explainer.split("</head>")[0].replace('hreflang="ja" href="https://example.github.io/kota-kembar/ja/feed.xml"', "")
+    # A fully translated page says nothing about fallbacks.
+    assert "このページの一部" not in outputs["ja/places/badung/index.html"]
+
+
+def test_markdown_links_to_records_resolve_per_language(outputs):
+    page = outputs["en/explainers/what-is-a-sister-city/index.html"]
+    assert '<a href="/kota-kembar/en/partnerships/badung-fujisawa/">Badung–Fujisawa</a>' in page
+    assert '<a href="/kota-kembar/en/countries/jp/">Japan</a>' in page
+
+
+def test_text_is_escaped(make_site):
+    content = make_site({"content/places/fujisawa.yaml": """\
+        names: {id: "<b>Fujisawa</b>", en: "Fujisawa & Co", ja: 藤沢市}
+        kind: city
+        country: JP
+        """})
+    _, outputs, errors = pipeline.build(content)
+    page = outputs["en/places/fujisawa/index.html"].decode()
+    assert "Fujisawa &amp; Co" in page
+    assert "<b>Fujisawa</b>" not in outputs["id/places/fujisawa/index.html"].decode()
+
+
+def test_template_error_is_reported_at_the_template_line(make_site, tmp_path):
+    import shutil
+    from kembar.render import Project
+    templates = tmp_path / "project" / "templates"
+    shutil.copytree(pipeline.PROJECT.templates, templates)
+    (templates / "term.html").write_text("{% extends 'base.html' %}\n{% block main %}\n{{ nonexistent.field }}\n{% endblock %}\n")
+    _, outputs, errors = pipeline.build(make_site(), Project(templates, pipeline.PROJECT.locales))
+    assert outputs is None
+    assert [str(e) for e in errors] == [
+        "templates/term.html:3:1: template error: UndefinedError: 'nonexistent' is undefined"]
