@@ -42,18 +42,18 @@ BEND = 0.15  # curve offset as a share of the line length
 DOT_R = 6
 HERE_R = 8
 
-# Dash pattern per status: colour is never the only cue (WCAG 1.4.1).  The
-# colours live in map.css.  Lengths are viewBox units.  Order: the
-# vocabulary's, from first contact to the end of a partnership.
+# Dash pattern per status, so colour is never the only cue (WCAG 1.4.1);
+# map.css holds the colours and draws past partnerships thinner.  Lengths are
+# viewBox units.  Order: the vocabulary's, from first contact to the end.
 STATUSES = {
     "exploring": "3 4",
     "loi-signed": "9 5",
     "in-approval": "16 4 3 4",
     "mou-signed": "16 5",
     "active": "",
-    "expired": "1 7",
+    "expired": "7 7",
     "dormant": "9 4 3 4 3 4",
-    "ended": "24 4 1 4 1 4",
+    "ended": "2 6",
 }
 
 
