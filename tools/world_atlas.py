@@ -12,21 +12,26 @@ Indonesian and Japanese islands that partnership maps zoom in on.
 
 What it does, in plain Python (no dependencies):
   * decodes the TopoJSON arcs (delta-encoded, quantized by `transform`);
-  * simplifies every *arc* with Douglas-Peucker, so the two countries sharing a
-    border still share exactly the same points (no slivers between them);
-    this is done at two levels of detail: "world" and "detail";
+  * simplifies every *arc* with Douglas-Peucker (TOLERANCE), so two countries
+    sharing a border keep exactly the same points; kembar/worldmap.py later
+    simplifies the same arcs further for the scale of each map;
   * projects equirectangularly with the central meridian at 150°E, which puts
     the seam at 30°W in the Atlantic: Europe and Africa on the left, Indonesia
-    in the middle, the Americas on the right, so straight lines from Indonesia
-    to Europe, the Middle East, Japan, Korea, Australia and the USA never cross
-    the seam; rings that do cross it (Greenland) are split there;
-  * drops Antarctica and islands below a minimum area per level;
-  * stores coordinates as integers in tenths of a degree (x east from the seam,
-    y = -latitude), each ring delta-encoded as a flat list [x0, y0, dx1, dy1, ...].
+    in the middle, the Americas on the right, so lines from Indonesia to
+    Europe, the Middle East, Japan, Korea, Australia and the USA never cross
+    the seam; the only rings that do cross it (Greenland's) are cut there and
+    become arcs of their own;
+  * drops Antarctica and islands (and holes) under MIN_AREA;
+  * stores integers in 1/UNIT degree (x east of the seam, 0..360 degrees;
+    y = -latitude), each arc delta-encoded as a flat list [x0, y0, dx1, dy1, ...].
 
-Borders between countries (arcs shared by two countries) are stored separately
-as polylines, so maps fill the land without stroking coasts and draw only real
-borders (the ±180° cuts in Russia and Fiji are not borders and stay invisible).
+Output: {"projection": {...}, "arcs": [...], "countries": [{"id": ISO 3166
+numeric (or "x-<name>" for the few without one), "name", "rings": [[arc refs,
+~i meaning arc i reversed, as in TopoJSON], ...]}], "borders": [arc indices]}.
+Borders are the arcs shared by two countries, so maps fill the land without
+stroking coasts and draw only real borders (the ±180° cuts through Russia and
+Fiji are not borders and stay invisible).  An optional second argument writes
+somewhere else than kembar/data/world.json.  The output is deterministic.
 """
 
 import json
@@ -151,27 +156,6 @@ def split_ring(pts):
         if len(piece) >= 3:
             pieces.append(piece)
     return pieces
-
-
-def split_line(pts):
-    """Pieces of an unwrapped polyline inside 0..360 (cut where it leaves)."""
-    pieces = []
-    for shift in (0, 360, -360):
-        cur = []
-        for i, (x, y) in enumerate(pts):
-            p = (x + shift, y)
-            if 0 <= p[0] <= 360:
-                if not cur and i > 0:
-                    q = (pts[i - 1][0] + shift, pts[i - 1][1])
-                    cur.append(_cross_x(q, p, 0 if q[0] < 0 else 360))
-                cur.append(p)
-            elif cur:
-                cur.append(_cross_x(cur[-1], p, 0 if p[0] < 0 else 360))
-                pieces.append(cur)
-                cur = []
-        if len(cur) >= 2:
-            pieces.append(cur)
-    return [p for p in pieces if len(p) >= 2]
 
 
 def quantize(pts):
