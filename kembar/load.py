@@ -46,8 +46,10 @@ class RawDoc:
         return ContentError(self.path, line, col, message, self.source_line(line))
 
 
-def load(content: Path) -> tuple[list[RawDoc], list[ContentError]]:
-    """Read every content file under `content`; return the documents and the errors."""
+def load(content: Path, read=None) -> tuple[list[RawDoc], list[ContentError]]:
+    """Read every content file under `content`; return the documents and the errors.
+    `read` replaces read_doc (the dev server passes one that re-parses only changed files)."""
+    read = read or read_doc
     docs: list[RawDoc] = []
     errors: list[ContentError] = []
     base = content.resolve().parent
@@ -60,7 +62,7 @@ def load(content: Path) -> tuple[list[RawDoc], list[ContentError]]:
     for name, kind in (("site.yaml", "site"), ("vocabulary.yaml", "vocabulary")):
         path = content / name
         if path.is_file():
-            _add(docs, errors, path, rel(path), kind, name.split(".")[0], None)
+            _add(docs, errors, read, path, rel(path), kind, name.split(".")[0], None)
         else:
             errors.append(ContentError(rel(content) + "/" + name, 1, 1, "required file is missing"))
 
@@ -73,7 +75,7 @@ def load(content: Path) -> tuple[list[RawDoc], list[ContentError]]:
             if problem:
                 errors.append(ContentError(shown, 1, 1, problem))
                 continue
-            _add(docs, errors, path, shown, file_kind, slug, lang)
+            _add(docs, errors, read, path, shown, file_kind, slug, lang)
     return docs, errors
 
 
@@ -105,9 +107,9 @@ def _slug_problem(slug: str) -> str:
     return f"file name '{slug}' is not a slug: use lowercase ASCII letters, digits and hyphens (e.g. badung-fujisawa)"
 
 
-def _add(docs, errors, path: Path, shown: str, kind: str, slug: str, lang: str | None) -> None:
+def _add(docs, errors, read, path: Path, shown: str, kind: str, slug: str, lang: str | None) -> None:
     try:
-        doc = read_doc(path, shown, kind, slug, lang)
+        doc = read(path, shown, kind, slug, lang)
     except ContentError as error:
         errors.append(error)
         docs.append(RawDoc(shown, kind, slug, lang, None, "", 1, 0, (), broken=True))
