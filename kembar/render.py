@@ -96,6 +96,21 @@ def sanitize(html: str) -> str:
                      url_schemes={"http", "https", "mailto"}, link_rel=None)
 
 
+class SharedBytecode(jinja2.BytecodeCache):
+    """Compile each template once for all languages: the environments differ only in
+    their globals, so the compiled code is the same."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
 class Renderer:
     """Renders planned pages of one site; holds one Jinja environment per language."""
 
@@ -107,6 +122,7 @@ class Renderer:
         for page in pages:
             self.by_key.setdefault(page.key, {})[page.lang] = page
         self.markdown = Markdowner()
+        self.bytecode = SharedBytecode()
         self.assets = self.read_assets()
         self.envs = {lang: self.make_env(lang) for lang in site.config.languages}
         self.envs[None] = self.make_env(site.config.default_lang)
@@ -130,6 +146,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            bytecode_cache=self.bytecode,
         )
         translations = load_translations(self.project.locales, lang)
         env.install_gettext_translations(translations, newstyle=True)
