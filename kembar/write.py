@@ -48,12 +48,17 @@ def swap(fresh: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def update(outputs: dict[str, bytes], out: Path) -> list[str]:
+def update(outputs: dict[str, bytes], out: Path, previous: dict[str, bytes] | None = None) -> list[str]:
     """Write in place only the files whose bytes changed and remove files no longer built
-    (the dev server's write: fast, and the browser never sees a missing page)."""
+    (the dev server's write: fast, and the browser never sees a missing page).
+
+    `previous` is what the last call wrote: unchanged files are then known from memory
+    instead of read back, and only the files it had are candidates for removal."""
     changed = []
     for name, data in outputs.items():
         target = out / name
+        if previous is not None and name in previous and previous[name] == data:
+            continue
         try:
             if target.read_bytes() == data:
                 continue
@@ -63,6 +68,15 @@ def update(outputs: dict[str, bytes], out: Path) -> list[str]:
         tmp.write_bytes(data)
         os.replace(tmp, target)
         changed.append(name)
+    if previous is not None:
+        for name in sorted(previous.keys() - outputs.keys()):
+            (out / name).unlink(missing_ok=True)
+            changed.append(name)
+            for folder in (out / name).parents:
+                if folder == out or not folder.is_relative_to(out) or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        return changed
     for path in sorted(out.rglob("*"), reverse=True):
         name = path.relative_to(out).as_posix()
         if path.is_file() and name not in outputs:

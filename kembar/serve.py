@@ -1,0 +1,664 @@
+"""The dev server: `python build.py serve`.
+
+Builds the site once, serves the output folder under the site's base path with livereload,
+and after every save re-renders only the pages the edit affects and writes only the files
+whose bytes changed. While the content has errors, every HTML page is replaced by the list
+of errors (in the page's language); the next good save brings the pages back.
+
+How an edit finds its pages: the last good Site, Index and plan stay in memory, and for
+every page we keep what it read: the records its context holds, the records and index
+entries its templates looked up (the site's mappings are wrapped in recorders while it
+renders), the static files it linked, and its template with everything that template
+extends, includes or imports (from the Jinja AST). An edit is turned into the set of
+things it changed (records compared to their previous version, index entries, templates,
+catalogs), and a page is rendered again only when it read one of them.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import mimetypes
+import os
+import sys
+import time
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+import jinja2.meta
+
+from .errors import ContentError, report
+from .load import RawDoc, load, read_doc
+from .model import Explainer, Partnership, Place
+from .plan import Page, plan
+from .render import Project, Renderer, SharedBytecode, load_translations
+from .resolve import Index, resolve
+from .validate import validate
+from .write import update
+
+POLL_SECONDS = 0.2  # how often the watched folders are looked at
+QUIET_SECONDS = 0.15  # saves closer together than this (plus one poll) become one rebuild
+RACY_NS = 2_000_000_000  # a file younger than this when read may change within the same mtime tick
+FALLBACK_TEMPLATE = "_fallback.html"  # Renderer.render adds it to any page with fallbacks
+ERROR_TEMPLATE = "_errors.html"
+MODEL_KEYS = ((Partnership, "partnership"), (Place, "place"), (Explainer, "explainer"))
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "application/javascript; charset=utf-8", ".mjs": "application/javascript; charset=utf-8",
+    ".json": "application/json", ".geojson": "application/geo+json", ".xml": "application/xml",
+    ".svg": "image/svg+xml", ".csv": "text/csv; charset=utf-8", ".txt": "text/plain; charset=utf-8",
+    ".webmanifest": "application/manifest+json", ".wasm": "application/wasm", ".woff2": "font/woff2",
+    ".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp", ".ico": "image/x-icon",
+}
+
+
+# -- reading content: parse again only what changed ------------------------------------------
+
+@dataclass
+class Entry:
+    stamp: tuple
+    trusted: bool  # the file was old when read, so an unchanged stamp means unchanged bytes
+    kind: str
+    slug: str
+    result: RawDoc | ContentError
+
+
+class ReadCache:
+    """A `read` for load(): returns the cached document while a file's stat is unchanged,
+    and remembers which files changed (or appeared, or went away) since the last take()."""
+
+    def __init__(self):
+        self.entries: dict[str, Entry] = {}
+        self.changed: dict[str, tuple[str, str]] = {}  # shown path -> (kind, slug)
+        self.seen: set[str] = set()
+
+    def __call__(self, path: Path, shown: str, kind: str, slug: str, lang: str | None) -> RawDoc:
+        self.seen.add(shown)
+        try:
+            st = path.stat()
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino, kind, slug, lang)
+        except OSError:
+            st, stamp = None, None
+        entry = self.entries.get(shown)
+        if entry and stamp and entry.stamp == stamp and entry.trusted:
+            result = entry.result
+        else:
+            read_at = time.time_ns()
+            try:
+                result = read_doc(path, shown, kind, slug, lang)
+            except ContentError as error:
+                result = error
+            if entry is None or not same(entry.result, result):
+                self.changed[shown] = (kind, slug)
+            trusted = st is not None and read_at - st.st_mtime_ns > RACY_NS
+            self.entries[shown] = Entry(stamp, trusted, kind, slug, result)
+        if isinstance(result, ContentError):
+            raise result
+        return result
+
+    def take(self) -> dict[str, tuple[str, str]]:
+        """What changed since the last call (files that went away included)."""
+        for gone in self.entries.keys() - self.seen:
+            entry = self.entries.pop(gone)
+            self.changed[gone] = (entry.kind, entry.slug)
+        changed, self.changed, self.seen = self.changed, {}, set()
+        return changed
+
+
+def same(a, b) -> bool:
+    if isinstance(a, RawDoc) and isinstance(b, RawDoc):
+        return (a.kind, a.slug, a.lang, a.lines) == (b.kind, b.slug, b.lang, b.lines)
+    return a == b
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (templates, catalogs: a few dozen small files)."""
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+# -- rendering: remember what each page read -----------------------------------------------------
+
+class Recorder(Mapping):
+    """A read-only view of one of the site's mappings that notes what the page being
+    rendered looks up: (tag, key, '') for an item's existence, (tag, key, field) for each
+    field of a record it reads (so a page listing records is not rendered again when a
+    field it does not show changes), (tag, '*') for the set or order of the keys."""
+
+    def __init__(self, data: Mapping, tag, renderer: "TrackingRenderer", records: bool = False):
+        self.data, self.tag, self.renderer, self.records = data, tag, renderer, records
+
+    def __getitem__(self, key):
+        if self.tag == "content":
+            self.renderer.reads.add(("content", "*"))
+            return self.data[key]
+        self.renderer.reads.add((self.tag, key, ""))
+        value = self.data[key]
+        return RecordView(value, (self.tag, key), self.renderer) if self.records else value
+
+    def __contains__(self, key):
+        self.renderer.reads.add(("content", "*") if self.tag == "content" else (self.tag, key, ""))
+        return key in self.data
+
+    def __iter__(self):
+        self.renderer.reads.add((self.tag, "*"))
+        return iter(self.data)
+
+    def __len__(self):
+        self.renderer.reads.add((self.tag, "*"))
+        return len(self.data)
+
+
+class RecordView:
+    """A record as a template sees it through a Recorder: each field read is noted."""
+
+    __slots__ = ("_record", "_key", "_renderer")
+
+    def __init__(self, record, key, renderer):
+        self._record, self._key, self._renderer = record, key, renderer
+
+    def __getattr__(self, name):
+        self._renderer.reads.add((*self._key, name))
+        return getattr(self._record, name)
+
+
+class IndexRecorder:
+    """The Index, with each of its mappings behind a Recorder."""
+
+    def __init__(self, index: Index, renderer: "TrackingRenderer"):
+        self.index, self.renderer = index, renderer
+
+    def __getattr__(self, name):
+        value = getattr(self.index, name)
+        if isinstance(value, Mapping):
+            return Recorder(value, ("index", name), self.renderer)
+        self.renderer.reads.add((("index", name), "*"))
+        return value
+
+
+# Globals that read nothing from the content beyond the site settings and the vocabulary
+# (whose edits re-render everything anyway) or what they are given as arguments.
+PURE_GLOBALS = {"lang", "site", "vocab", "url", "abs_url", "t", "term", "term_url", "date", "number",
+                "country_name", "own_name", "markdown", "list_of", "map_samples",
+                "gettext", "ngettext", "pgettext", "npgettext", "_",
+                "range", "dict", "lipsum", "cycler", "joiner", "namespace"}
+
+
+class TrackingRenderer(Renderer):
+    """The build's Renderer, plus a note of what each page read while it rendered.
+
+    The site's mappings and the index go behind Recorders; asset(), page_url() and
+    render_in() note the file, page or template and catalog they use. Any other global
+    function (one a template author adds, e.g. a map drawn from the site) is assumed to read
+    any record: a page calling it is rendered again after every content edit."""
+
+    def __init__(self, *args, bytecode: jinja2.BytecodeCache | None = None, **kwargs):
+        self.shared_bytecode = bytecode
+        self.reads: set = set()
+        super().__init__(*args, **kwargs)
+
+    def make_env(self, lang):
+        env = super().make_env(lang)
+        if self.shared_bytecode is not None:
+            env.bytecode_cache = self.shared_bytecode
+        g = env.globals
+        for name, tag in (("partnerships", "partnership"), ("places", "place"), ("explainers", "explainer")):
+            g[name] = Recorder(g[name], tag, self, records=True)
+        g["index"] = IndexRecorder(g["index"], self)
+        notes = {
+            "asset": lambda name, *a, **k: {("asset", name)},
+            "page_url": lambda key, *a, **k: {("page", tuple(key))},
+            "render_in": lambda code, name, *a, **k: {("template", name), ("catalog", code)},
+        }
+        for name, value in list(g.items()):
+            if name in notes:
+                g[name] = self.noting(value, notes[name])
+            elif name not in PURE_GLOBALS and callable(value) and not isinstance(value, (Recorder, IndexRecorder)):
+                g[name] = self.noting(value, lambda *a, **k: {("content", "*")})
+            elif name not in PURE_GLOBALS and isinstance(value, Mapping) and not isinstance(value, Recorder):
+                g[name] = Recorder(value, "content", self)  # a mapping made from the content: any edit
+        if "page_url" in env.filters:
+            env.filters["page_url"] = self.noting(env.filters["page_url"], notes["page_url"])
+        return env
+
+    def noting(self, function, note):
+        @functools.wraps(function)
+        def noted(*args, **kwargs):
+            self.reads |= note(*args, **kwargs)
+            return function(*args, **kwargs)
+        return noted
+
+    def render_tracked(self, page: Page) -> tuple[bytes, frozenset]:
+        self.reads = {("template", page.template), ("template", FALLBACK_TEMPLATE),
+                      ("catalog", page.lang or self.site.config.default_lang)}
+        data = self.render(page)
+        return data, frozenset(self.reads)
+
+
+def signature(value, keys: set):
+    """The page context as plain comparable data: records become keys (added to `keys`,
+    so the page depends on them), everything else stays as it is."""
+    for cls, tag in MODEL_KEYS:
+        if isinstance(value, cls):
+            keys.add((tag, value.slug))
+            return (tag, value.slug)
+    if isinstance(value, (tuple, list)):
+        if all(type(v) is str for v in value):
+            return tuple(value)
+        return tuple(signature(v, keys) for v in value)
+    if isinstance(value, Mapping):
+        return tuple((k, signature(v, keys)) for k, v in value.items())
+    if isinstance(value, functools.partial):  # partials compare by identity; compare what they call
+        return ("partial", value.func, signature(value.args, keys), signature(value.keywords, keys))
+    return value
+
+
+def template_closure(templates: dict[str, bytes]) -> dict[str, frozenset]:
+    """Template name -> itself and every template it extends, includes or imports, transitively.
+    A template whose references cannot be known (a name computed at render time, a syntax
+    error) depends on every template."""
+    parser = jinja2.Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
+    names = [n for n in templates if not n.startswith("static/")]
+    direct: dict[str, set] = {}
+    for name in names:
+        try:
+            refs = set(jinja2.meta.find_referenced_templates(parser.parse(templates[name].decode("utf-8"))))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+            refs = {None}
+        direct[name] = set(names) if None in refs else refs
+    closure = {}
+    for name in names:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(direct.get(current, ()))
+        closure[name] = frozenset(seen)
+    return closure
+
+
+# -- the incremental build -------------------------------------------------------------------
+
+@dataclass
+class Good:
+    """The last build that rendered: what the next edit is compared with."""
+
+    site: object
+    index: Index
+    pages: dict[str, Page]  # output file -> page
+    groups: dict[tuple, tuple]  # page key -> its versions (lang, path, translated): alternates, switch
+    outputs: dict[str, bytes]
+    reads: dict[str, frozenset]  # output file -> what the page read
+    contexts: dict[str, tuple]  # output file -> context signature
+    assets: dict[str, bytes]  # static files as the Renderer serves them
+    templates: dict[str, bytes]
+    catalogs: dict[str, bytes]
+
+
+@dataclass
+class Result:
+    rendered: int = 0
+    written: list[str] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Preview:
+    """The dev server's build: full once, then incremental. Pure apart from reading the
+    project and writing the output folder; the HTTP side only reads its state."""
+
+    def __init__(self, content: Path, out: Path, project: Project):
+        self.content, self.out, self.project = Path(content), Path(out), project
+        self.cache = ReadCache()
+        self.bytecode = SharedBytecode()  # compiled templates kept across rebuilds
+        self.good: Good | None = None
+        self.errors: list[ContentError] = []
+        self.pending: dict[str, tuple[str, str]] = {}  # content files changed since the last good build
+        self.base_path = "/"
+        self.languages: tuple[str, ...] = ("id", "en", "ja")
+
+    def rebuild(self) -> Result:
+        start = time.perf_counter()
+        result = Result()
+        try:
+            self._rebuild(result)
+        except ContentError as error:
+            result.errors = [error]
+        except Exception as error:  # a bug, or a catalog Babel cannot read: keep serving, show it
+            traceback.print_exc()
+            result.errors = [ContentError("kembar", 1, 1, f"internal error: {type(error).__name__}: {error}")]
+        self.errors = result.errors
+        result.seconds = time.perf_counter() - start
+        return result
+
+    def _rebuild(self, result: Result) -> None:
+        docs, errors = load(self.content, read=self.cache)
+        self.pending.update(self.cache.take())
+        self.base_path = base_path_of(docs) or self.base_path
+        site, more = validate(docs)
+        if errors or more or site is None:
+            result.errors = errors + more
+            return
+        self.languages = site.config.languages
+        templates = snapshot(self.project.templates)
+        catalogs = {lang: data for lang in site.config.languages
+                    if (data := read_catalog(self.project.locales, lang)) is not None}
+        index = resolve(site)
+        pages = plan(site, index)
+        renderer = TrackingRenderer(site, index, pages, self.project, bytecode=self.bytecode)
+        good = self.good
+        if good is not None and (site.config != good.site.config or site.vocabulary != good.site.vocabulary):
+            good = None  # the site settings or the vocabulary reach every page
+        todo = self.affected(site, index, pages, renderer.assets, templates, catalogs, good)
+        outputs: dict[str, bytes] = dict(renderer.assets)
+        reads, contexts, groups = {}, {}, group_signatures(pages)
+        for page in pages:
+            if page.file in outputs:
+                raise ContentError(page.sources[0] if page.sources else "content", 1, 1,
+                                   f"two pages would be written to {page.file}")
+            keys: set = set()
+            contexts[page.file] = signature(page.context, keys)
+            if page.file in todo:
+                outputs[page.file], read = renderer.render_tracked(page)
+                reads[page.file] = read | keys
+                result.rendered += 1
+            else:
+                outputs[page.file], reads[page.file] = good.outputs[page.file], good.reads[page.file]
+        self.out.mkdir(parents=True, exist_ok=True)
+        result.written = update(outputs, self.out, self.good.outputs if self.good else None)
+        self.good = Good(site, index, {p.file: p for p in pages}, groups, outputs, reads, contexts,
+                         dict(renderer.assets), templates, catalogs)
+        self.pending = {}
+
+    def affected(self, site, index, pages, assets, templates, catalogs, good: Good | None) -> set[str]:
+        """The output files of the pages that must be rendered again: those that read
+        something the edits since the last good build changed."""
+        if good is None:
+            return {page.file for page in pages}
+        dirty = changed_records(good.site, site, self.pending) | changed_index(good.index, index)
+        if dirty:
+            dirty.add(("content", "*"))  # read by template functions that may look at any record
+        dirty |= {("asset", name.removeprefix("static/")) for name in assets.keys() | good.assets.keys()
+                  if assets.get(name) != good.assets.get(name)}
+        changed_templates = {name for name in templates.keys() | good.templates.keys()
+                             if not name.startswith("static/") and templates.get(name) != good.templates.get(name)}
+        if changed_templates:
+            dirty |= {("template", name) for name in changed_templates}
+            dirty |= {("template", name) for name, uses in template_closure(templates).items() if uses & changed_templates}
+        dirty |= {("catalog", lang) for lang in catalogs.keys() | good.catalogs.keys()
+                  if catalogs.get(lang) != good.catalogs.get(lang)}
+        groups = group_signatures(pages)
+        dirty |= {("page", key) for key in groups.keys() | good.groups.keys() if groups.get(key) != good.groups.get(key)}
+        changed_files = set(self.pending)
+        todo = set()
+        for page in pages:
+            old = good.pages.get(page.file)
+            if (old is None
+                    or (old.key, old.lang, old.template, old.translated, old.sources)
+                    != (page.key, page.lang, page.template, page.translated, page.sources)
+                    or ("page", page.key) in dirty  # its alternates and language switch
+                    or changed_files.intersection(page.sources)
+                    or not dirty.isdisjoint(good.reads[page.file])
+                    or signature(page.context, set()) != good.contexts[page.file]):
+                todo.add(page.file)
+        return todo
+
+    def error_page(self, lang: str | None) -> bytes:
+        return error_page(self.errors, lang if lang in self.languages else self.languages[0], self.project)
+
+
+def base_path_of(docs) -> str | None:
+    """The path of site.yaml's base_url ('/kota-kembar/'), read from the raw document so it
+    is known even while the content has errors."""
+    for doc in docs:
+        if doc.kind == "site" and doc.data is not None and hasattr(doc.data, "value") and isinstance(doc.data.value, list):
+            for key, value in doc.data.value:
+                if getattr(key, "value", None) == "base_url" and isinstance(getattr(value, "value", None), str):
+                    path = urlsplit(value.value.strip()).path
+                    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+    return None
+
+
+def read_catalog(locales: Path, lang: str) -> bytes | None:
+    po = locales / lang / "LC_MESSAGES" / "messages.po"
+    return po.read_bytes() if po.is_file() else None
+
+
+def group_signatures(pages) -> dict[tuple, tuple]:
+    groups: dict[tuple, list] = {}
+    for page in pages:
+        groups.setdefault(page.key, []).append((page.lang or "", page.path, page.translated))
+    return {key: tuple(versions) for key, versions in groups.items()}
+
+
+def changed_records(old, new, files: dict[str, tuple[str, str]]) -> set:
+    """What the edits changed among the records: (tag, slug) for a record that changed at
+    all, (tag, slug, field) for each field (or property) whose value changed,
+    (tag, slug, '') for a record that appeared or went away, (tag, '*') when the records or
+    their order changed. Only records whose files changed are compared."""
+    dirty = set()
+    touched: dict[str, set] = {}
+    for kind, slug in files.values():
+        touched.setdefault({"narrative": "partnership"}.get(kind, kind), set()).add(slug)
+    for tag, attr in (("partnership", "partnerships"), ("place", "places"), ("explainer", "explainers")):
+        before, after = getattr(old, attr), getattr(new, attr)
+        if list(before) != list(after):
+            dirty.add((tag, "*"))
+        for slug in touched.get(tag, set()) | (before.keys() ^ after.keys()):
+            a, b = before.get(slug), after.get(slug)
+            if a is None or b is None:
+                dirty |= {(tag, slug), (tag, slug, "")}
+            elif a != b:
+                dirty.add((tag, slug))
+                dirty |= {(tag, slug, name) for name in field_names(a) if getattr(a, name) != getattr(b, name)}
+    return dirty
+
+
+def field_names(record) -> list[str]:
+    cls = type(record)
+    return [f.name for f in fields(cls)] + [name for name, v in vars(cls).items() if isinstance(v, property)]
+
+
+def changed_index(old: Index, new: Index) -> set:
+    dirty = set()
+    for f in fields(Index):
+        before, after = getattr(old, f.name), getattr(new, f.name)
+        if before == after:
+            continue
+        tag = ("index", f.name)
+        if isinstance(before, Mapping):
+            if list(before) != list(after):
+                dirty.add((tag, "*"))
+            dirty |= {(tag, key) for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+        else:
+            dirty.add((tag, "*"))
+    return dirty
+
+
+# -- the error page -----------------------------------------------------------------------------
+
+def error_page(errors: list[ContentError], lang: str, project: Project) -> bytes:
+    """Every error as `path:line:col: message` with its source line, in the page's language."""
+    errors = sorted(set(errors))
+    try:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates), autoescape=True,
+                                 extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined)
+        env.install_gettext_translations(load_translations(project.locales, lang), newstyle=True)
+        return env.get_template(ERROR_TEMPLATE).render(lang=lang, errors=errors).encode("utf-8")
+    except Exception as e:  # the error page must show even when the templates or catalogs are broken
+        items = "".join(f"<li><pre>{html.escape(err.format())}</pre></li>" for err in errors)
+        return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Content errors</title></head>'
+                f"<body><h1>{len(errors)} content error(s)</h1><ol>{items}</ol>"
+                f"<p>(The error page itself failed: {html.escape(str(e))})</p></body></html>").encode("utf-8")
+
+
+# -- HTTP ------------------------------------------------------------------------------------------
+
+class App:
+    """The WSGI app: the output folder under the base path, nothing outside it."""
+
+    def __init__(self, preview: Preview):
+        self.preview = preview
+
+    def __call__(self, environ, start_response):
+        status, headers, body = self.respond(environ)
+        headers = [*headers, ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")]
+        start_response(status, headers)
+        return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
+
+    def respond(self, environ):
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return "405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Type", "text/plain")], b"GET or HEAD only\n"
+        try:  # WSGI gives the decoded path as latin-1; URLs are UTF-8
+            path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return self.not_found(None)
+        base = self.preview.base_path
+        if path in ("/", base.rstrip("/")) and path != base:
+            return "302 Found", [("Location", base)], b""
+        if not path.startswith(base):
+            return self.not_found(None)
+        rel = path[len(base):]
+        lang = rel.split("/", 1)[0] or None
+        target = self.resolve(rel)
+        if target is not None and os.path.isdir(target):
+            if not path.endswith("/"):
+                query = environ.get("QUERY_STRING")
+                return "301 Moved Permanently", [("Location", path + "/" + (f"?{query}" if query else ""))], b""
+            target = self.resolve(rel + "index.html")
+        if target is None or not os.path.isfile(target):
+            return self.not_found(lang)
+        if self.preview.errors and target.endswith(".html"):
+            return self.errors(lang)
+        with open(target, "rb") as f:
+            body = f.read()
+        return "200 OK", [("Content-Type", content_type(target, body))], body
+
+    def resolve(self, rel: str) -> str | None:
+        """The real path of `rel` inside the real output folder, or None if it leaves it
+        (`..`, an absolute path, a symlink pointing elsewhere)."""
+        if "\0" in rel:
+            return None
+        root = os.path.realpath(self.preview.out)
+        target = os.path.realpath(os.path.join(root, rel.lstrip("/")))
+        if target != root and not target.startswith(root + os.sep):
+            return None
+        return target if os.path.exists(target) else None
+
+    def not_found(self, lang):
+        if self.preview.errors:
+            return self.errors(lang)
+        page = self.resolve("404.html")
+        if page and os.path.isfile(page):
+            with open(page, "rb") as f:
+                return "404 Not Found", [("Content-Type", CONTENT_TYPES[".html"])], f.read()
+        body = b'<!doctype html><html><head><meta charset="utf-8"><title>404</title></head><body><h1>404</h1></body></html>'
+        return "404 Not Found", [("Content-Type", CONTENT_TYPES[".html"])], body
+
+    def errors(self, lang):
+        return "500 Internal Server Error", [("Content-Type", CONTENT_TYPES[".html"])], self.preview.error_page(lang)
+
+
+def content_type(path: str, body: bytes) -> str:
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix == ".xml" and b"<feed" in body[:500]:
+        return "application/atom+xml"
+    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+# -- the server -------------------------------------------------------------------------------------
+
+def make_watcher(on_change):
+    from livereload.watcher import Watcher
+    from tornado.ioloop import PeriodicCallback
+
+    class PreviewWatcher(Watcher):
+        """livereload's polling watcher, changed in two ways. It polls more often than its
+        0.8 s. And it never lets livereload send a reload itself: livereload would send it
+        on a timer of its own, possibly before the rebuild ends, and drops a reload that
+        comes within max(3 - delay, 1) s of the previous one, so a quick fix after an error
+        would never reach the browser. on_change sends it when the rebuild is done."""
+
+        def start(self, callback):
+            PeriodicCallback(callback, POLL_SECONDS * 1000).start()
+            return True
+
+        def examine(self):
+            self._changes.clear()  # livereload's start-up "reload": nothing changed yet
+            super().examine()  # runs the watch callbacks of the folders where a file changed
+            return None, None
+
+    return PreviewWatcher()
+
+
+def check_folders(content: Path, out: Path, project: Project) -> str | None:
+    """The output folder is emptied of anything the build does not make: never let it be
+    (or contain) the content, the templates or the project itself."""
+    out = out.resolve()
+    for name, folder in (("content", content), ("templates", project.templates),
+                         ("locales", project.locales), ("project", project.root)):
+        folder = folder.resolve()
+        if out == folder or folder.is_relative_to(out) or (name != "project" and out.is_relative_to(folder)):
+            return f"the output folder {out} would overwrite the {name} folder; choose another --out"
+    return None
+
+
+def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, project: Project | None = None) -> int:
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+    from tornado.ioloop import IOLoop
+
+    if project is None:
+        from .pipeline import PROJECT as project
+    problem = check_folders(content, out, project)
+    if problem:
+        print(f"kembar serve: {problem}", file=sys.stderr)
+        return 2
+    preview = Preview(content, out, project)
+    announce(preview, preview.rebuild(), "built")
+    timer = None
+
+    def rebuild():
+        nonlocal timer
+        timer = None
+        errors_before = preview.errors
+        result = preview.rebuild()
+        announce(preview, result, "rebuilt")
+        if result.written or result.errors or errors_before:
+            LiveReloadHandler.reload_waiters(path="*")
+
+    def changed(delay):
+        nonlocal timer
+        loop = IOLoop.current()
+        if timer is not None:
+            loop.remove_timeout(timer)
+        timer = loop.call_later(delay, rebuild)
+
+    server = Server(app=App(preview), watcher=make_watcher(changed))
+    for folder in (content, project.templates, project.locales):
+        task = functools.partial(changed, QUIET_SECONDS)
+        task.name = f"rebuild after a change in {folder}"  # livereload logs this name
+        server.watch(str(folder), task, delay=QUIET_SECONDS)
+    shown_host = f"[{host}]" if ":" in host else host
+    print(f"serving http://{shown_host}:{port}{preview.base_path} (Ctrl+C stops)", flush=True)
+    try:
+        server.serve(port=port, host=host, debug=False, restart_delay=0)
+    except OSError as e:
+        print(f"kembar serve: cannot listen on {host}:{port}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def announce(preview: Preview, result: Result, verb: str) -> None:
+    if result.errors:
+        report(result.errors, sys.stderr)
+        print(f"the browser shows these errors until the next good save ({result.seconds:.2f} s)", file=sys.stderr, flush=True)
+        return
+    print(f"{verb}: rendered {result.rendered} pages, wrote {len(result.written)} files into {preview.out} "
+          f"in {result.seconds:.2f} s", flush=True)
