@@ -66,7 +66,7 @@ def parser() -> argparse.ArgumentParser:
 
 def build_or_report(args):
     """Run the pipeline; print errors (and translation warnings); return (site, outputs, status)."""
-    site, outputs, errors = pipeline.build(args.content, base_url=args.base_url)
+    site, outputs, errors = pipeline.build(args.content, pipeline.PROJECT, base_url=args.base_url)
     if errors:
         return site, None, report(errors, sys.stderr)
     missing = i18n.missing(site, pipeline.PROJECT)

@@ -217,15 +217,14 @@ class Renderer:
         }
         try:
             html = env.get_template(page.template).render(context)
+            if context["fallbacks"] and page.lang:  # in the try: the notice's template can fail too
+                html = html.replace(FALLBACK_SLOT, env.get_template("_fallback.html").render(page=page))
         except jinja2.TemplateSyntaxError as e:
             raise self.template_error(e.filename, e.lineno, f"template syntax error: {e.message}") from None
         except Exception as e:  # a bug in a template: point at its line, not at Python
             name, line = template_frame(sys.exc_info()[2], self.project.templates)
             raise self.template_error(name, line, f"template error: {type(e).__name__}: {e}") from None
-        notice = ""
-        if context["fallbacks"] and page.lang:
-            notice = env.get_template("_fallback.html").render(page=page)
-        return html.replace(FALLBACK_SLOT, notice).encode("utf-8")
+        return html.replace(FALLBACK_SLOT, "").encode("utf-8")
 
     def template_error(self, filename, line, message) -> ContentError:
         path = Path(filename or "templates").resolve()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 import re
 from urllib.parse import urlsplit
 
 import yaml
 from babel import Locale, UnknownLocaleError
+from yaml.constructor import SafeConstructor
 
 from .errors import ContentError
 from .load import SLUG, RawDoc
@@ -36,8 +38,12 @@ STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (f"tag:yaml.org,2002:{t}" for t in
                                            ("str", "int", "float", "bool", "null", "timestamp"))
 SCALAR_TAGS = {STR, INT, FLOAT, BOOL, NULL, TIMESTAMP}
 COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
-DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-LINK = re.compile(r"\]\(\s*<?(partnership|place|explainer|sector|status|type|country):([^)\s>]*)>?")
+DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+SCHEMES = "partnership|place|explainer|sector|status|type|country"
+# [text](scheme:target) and reference definitions '[name]: scheme:target'
+LINK = re.compile(rf"\]\(\s*<?({SCHEMES}):([^)\s>]*)>?|^ {{0,3}}\[[^\]]+\]:\s*<?({SCHEMES}):([^\s>]*)", re.M)
+SITE_LANGUAGE = re.compile(r"[a-z]{2,3}")  # a URL segment and a Babel locale
+NUMBERS = SafeConstructor()  # YAML 1.1 numbers as PyYAML reads them: 0x1F, 1_000, 190:20:30, .inf
 DEFAULT_LANGUAGES = ("id", "en", "ja")
 
 
@@ -74,8 +80,11 @@ class Reader:
             self.error(node, f"{what} must be a mapping of keys to values, not {kind_of(node)}")
             return None
         found: dict = {}
+        suggested = set()  # a misspelt required key is one mistake: don't also call it missing
         for key, value in node.value:
-            if not isinstance(key, yaml.ScalarNode) or not self.visit(key):
+            if not self.visit(key):
+                continue
+            if not isinstance(key, yaml.ScalarNode):
                 self.error(key, "keys must be plain words")
                 continue
             name = key.value
@@ -85,10 +94,11 @@ class Reader:
                 close = difflib.get_close_matches(name, keys, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else f"; expected one of: {', '.join(keys)}"
                 self.error(key, f"unknown key '{name}' in {what}{hint}")
+                suggested.update(close)
             else:
                 found[name] = (self.pos(key)[0], value)
         for name, required in keys.items():
-            if required and name not in found:
+            if required and name not in found and name not in suggested:
                 self.error(node, f"{what} is missing the required key '{name}'")
         return {name: value for name, (_, value) in found.items()}
 
@@ -168,8 +178,13 @@ class Reader:
         value = self.string(node, what)
         if value is None:
             return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or any(c in value for c in ' "<>'):
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            parts = None
+        if (not parts or parts.scheme not in ("http", "https") or not parts.hostname
+                or any(c in value for c in '"<>\\`') or any(c.isspace() or not c.isprintable() for c in value)):
             self.error(node, f"{what} must be an http:// or https:// address, not '{value}'")
             return None
         return value
@@ -180,8 +195,8 @@ class Reader:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in (INT, FLOAT):
             self.error(node, f"{what} must be a number")
             return None
-        value = float(node.value.replace("_", ""))
-        if not low <= value <= high:
+        value = float(NUMBERS.construct_object(node))
+        if not math.isfinite(value) or not low <= value <= high:
             self.error(node, f"{what} {node.value} is out of range ({low:g} to {high:g})")
             return None
         return value
@@ -192,7 +207,7 @@ class Reader:
         if not isinstance(node, yaml.ScalarNode) or node.tag != INT:
             self.error(node, f"{what} must be a whole number")
             return None
-        return int(node.value.replace("_", ""), 0)
+        return NUMBERS.construct_object(node)
 
     def language(self, node, what: str) -> str | None:
         value = self.string(node, what)
@@ -233,8 +248,8 @@ def kind_of(node) -> str:
 
 def language_known(code: str) -> bool:
     try:
-        Locale.parse(code.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
+        Locale.parse(code, sep="-")
+    except (ValueError, TypeError, UnknownLocaleError):
         return False
     return True
 
@@ -326,7 +341,9 @@ def read_site(r: Reader) -> SiteConfig | None:
     items = r.seq(found["languages"], "languages") if "languages" in found else None
     for item in items or ():
         code = r.language(item, "a language")
-        if code in languages:
+        if code and not SITE_LANGUAGE.fullmatch(code):
+            r.error(item, f"a site language is a two- or three-letter lowercase code such as id (it appears in URLs), not '{code}'")
+        elif code in languages:
             r.error(item, f"language '{code}' is listed twice")
         elif code:
             languages.append(code)
@@ -337,6 +354,9 @@ def read_site(r: Reader) -> SiteConfig | None:
     description = r.text(found["description"], "description") if "description" in found else None
     base_url = r.url(found["base_url"], "base_url") if "base_url" in found else None
     contact = r.url(found["contact"], "contact") if "contact" in found else None
+    if base_url and (urlsplit(base_url).query or urlsplit(base_url).fragment):
+        r.error(found["base_url"], "base_url is where the site lives: no '?…' or '#…' part")
+        base_url = None
     if not (title and description and languages and base_url):
         return None
     return SiteConfig(title, description, tuple(languages), base_url.rstrip("/") + "/", contact)
@@ -514,14 +534,15 @@ def read_explainers(docs: list[RawDoc], languages, errors, texts) -> dict[str, E
 def check_links(doc: RawDoc, refs: dict, errors) -> None:
     """Links such as [Badung](place:badung) must name something that exists."""
     for match in LINK.finditer(doc.body):
-        scheme, target = match.group(1), match.group(2)
+        group = 1 if match.group(1) else 3
+        scheme, target = match.group(group), match.group(group + 1)
         if scheme == "country":
             ok = target.upper() in Locale("en").territories and len(target) == 2
         else:
             known = refs.get(scheme)
             ok = known is None or target in known  # None: the vocabulary itself failed
         if not ok:
-            before = doc.body[: match.start(1)]
+            before = doc.body[: match.start(group)]
             line = doc.body_line + before.count("\n")
-            col = match.start(1) - (before.rfind("\n") + 1) + 1
+            col = match.start(group) - (before.rfind("\n") + 1) + 1
             errors.append(doc.error(line, col, f"link to {scheme} '{target}', which does not exist"))
