@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import i18n, pipeline, scaffold
+from . import i18n, pipeline, scaffold, search
 from .errors import report
 from .write import write
 
@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kembar", description="Build the Kembar sister-city site.")
-    p.set_defaults(run=cmd_build, content=Path("content"), out=Path("site"), base_url=None, strict=False)
+    p.set_defaults(run=cmd_build, content=Path("content"), out=Path("site"), base_url=None, strict=False,
+                   no_search=False)
     sub = p.add_subparsers(title="commands", metavar="{build,check,serve,new,i18n}")
 
     def content_arg(q):
@@ -34,6 +35,8 @@ def parser() -> argparse.ArgumentParser:
     content_arg(b)
     b.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
     b.add_argument("--base-url", metavar="URL", help="override base_url from content/site.yaml")
+    b.add_argument("--no-search", action="store_true",
+                   help="skip the search index (faster; the search pages then say search is unavailable)")
     strict_arg(b)
     b.set_defaults(run=cmd_build)
 
@@ -83,9 +86,16 @@ def cmd_build(args) -> int:
     _, outputs, status = build_or_report(args)
     if outputs is None:
         return status
-    write(outputs, args.out)
+    try:  # the search index is made in the fresh folder: if it fails, the old site stays
+        write(outputs, args.out, after=None if args.no_search else search.index_site)
+    except search.SearchIndexError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     pages = sum(name.endswith(".html") for name in outputs)
     print(f"built {pages} pages ({len(outputs)} files) into {args.out} in {time.perf_counter() - start:.2f} s")
+    if not args.no_search:
+        sizes = search.index_sizes(args.out)
+        print("search index: " + ", ".join(f"{lang} {size / 1024:.0f} KiB" for lang, size in sizes.items()))
     return 0
 
 

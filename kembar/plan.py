@@ -6,8 +6,10 @@ alternates are computed once from the plan.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
+from . import feeds
 from .model import Site
 from .resolve import Index
 
@@ -31,6 +33,7 @@ def plan(site: Site, index: Index) -> list[Page]:
     pages = [Page(("chooser",), None, "", "chooser.html", {})]
     vocab = site.vocabulary
     everything = tuple(site.partnerships)
+    updates = feeds.updates(site)
     for lang in site.config.languages:
         def page(key, path, template, context=None, translated=True, sources=()):
             pages.append(Page(key, lang, f"{lang}/{path}", template, context or {}, translated, sources))
@@ -56,4 +59,10 @@ def plan(site: Site, index: Index) -> list[Page]:
             version = explainer.versions.get(lang) or explainer.versions[site.config.default_lang]
             page(("explainer", slug), f"explainers/{slug}/", "explainer.html", {"explainer": explainer, "version": version},
                  lang in explainer.versions, (version.body.path,))
+        # Publishing (kembar/feeds.py, sitemap.py, opendata.py, search.py).
+        page(("search",), "search/", "search.html")
+        page(("data",), "data/", "data.html", {"listed": everything})
+        page(("feed",), "feed.xml", "feed.xml", {"entries": updates, "updated": feeds.feed_updated(updates),
+                                                 "text_in": functools.partial(feeds.pick, lang=lang, languages=site.config.languages)})
+    pages.append(Page(("404",), None, "404.html", "404.html", {}))
     return pages

@@ -25,6 +25,7 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup
 
+from . import opendata, sitemap
 from .errors import ContentError
 from .model import Markdown as MarkdownDoc, PartialDate, Site, Text
 from .plan import Page
@@ -181,6 +182,8 @@ class Renderer:
             country_name=lambda cc: locale.territories.get(cc, cc),
             own_name=lambda code: OWN_NAMES.get(code) or Locale.parse(code).get_display_name(code),
             markdown=lambda doc: self.render_markdown(doc, lang),
+            # A fragment rendered in another language's catalog (the root 404 shows all three).
+            render_in=lambda code, name: Markup(self.envs[code].get_template(name).render(fallbacks=[])),
             page_url=lambda key, to=lang: self.url(self.by_key[key][to].path),
         )
         env.filters["page_url"] = lambda key: self.url(self.by_key[tuple(key)][lang].path)
@@ -258,4 +261,8 @@ def render_site(site: Site, index: Index, pages: list[Page], project: Project, b
             raise ContentError(page.sources[0] if page.sources else "content", 1, 1,
                                f"two pages would be written to {page.file}")
         outputs[page.file] = renderer.render(page)
+    # Files made from the data, not from templates: /sitemap.xml, /robots.txt, /data/*.
+    outputs.update({"sitemap.xml": sitemap.sitemap(site, pages, renderer.base_url),
+                    "robots.txt": sitemap.robots(renderer.base_url),
+                    **opendata.files(site, index, renderer.base_url)})
     return outputs

@@ -1,0 +1,209 @@
+"""Open data: /data/partnerships.json (+ its JSON Schema), .csv and .geojson.
+
+The files hold what the records say, not what a page shows: a translated field lists
+only the languages it was written in (no fallback), dates keep the precision of the
+source (YYYY, YYYY-MM or YYYY-MM-DD). The schema is made from the site, so terms and
+languages are checked against the vocabulary and site.yaml of this very build.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .model import Partnership, Place, Site, Source, Text
+from .resolve import Index
+
+LICENCE = {"id": "CC-BY-4.0", "name": "Creative Commons Attribution 4.0 International",
+           "url": "https://creativecommons.org/licenses/by/4.0/"}
+FILES = ("partnerships.json", "partnerships.schema.json", "partnerships.csv", "partnerships.geojson")
+DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+
+def text(value: Text | None) -> dict | None:
+    return dict(value.values) if value is not None else None
+
+
+def source(s: Source) -> dict:
+    return {"title": s.title, "publisher": s.publisher, "url": s.url,
+            "date": s.date.iso if s.date else None, "lang": s.lang}
+
+
+def urls(site: Site, base_url: str, folder: str, slug: str) -> dict:
+    return {lang: f"{base_url}{lang}/{folder}/{slug}/" for lang in site.config.languages}
+
+
+def place_record(site: Site, base_url: str, place: Place) -> dict:
+    return {"slug": place.slug, "names": text(place.names), "kind": place.kind, "country": place.country,
+            "region": text(place.region),
+            "location": list(place.location) if place.location else None,
+            "url": urls(site, base_url, "places", place.slug)}
+
+
+def partnership_record(site: Site, base_url: str, p: Partnership) -> dict:
+    return {
+        "slug": p.slug,
+        "url": urls(site, base_url, "partnerships", p.slug),
+        "parties": [place_record(site, base_url, site.places[slug]) for slug in p.parties],
+        "type": p.type,
+        "status": p.status,
+        "as_of": p.as_of.iso,
+        "sectors": list(p.sectors),
+        "summary": text(p.summary),
+        "caution": text(p.caution),
+        "timeline": [{"date": e.date.iso, "stage": e.stage, "text": text(e.text)} for e in p.timeline],
+        "sources": [source(s) for s in p.sources],
+    }
+
+
+def document(site: Site, base_url: str) -> dict:
+    vocab = site.vocabulary
+    dates = [p.as_of for p in site.partnerships.values()]
+    return {
+        "$schema": base_url + "data/partnerships.schema.json",
+        "title": text(site.config.title),
+        "source": base_url,
+        "licence": LICENCE,
+        "languages": list(site.config.languages),
+        "updated": max(dates).iso if dates else None,
+        "vocabulary": {section: {key: {"label": text(t.label), "definition": text(t.definition)}
+                                 for key, t in getattr(vocab, section).items()}
+                       for section in ("types", "statuses", "sectors", "place_kinds")},
+        "partnerships": [partnership_record(site, base_url, p) for p in site.partnerships.values()],
+    }
+
+
+def schema(site: Site, base_url: str) -> dict:
+    """JSON Schema (2020-12) of partnerships.json for this site's languages and vocabulary."""
+    vocab = site.vocabulary
+    languages = list(site.config.languages)
+    terms = lambda section: {"enum": list(getattr(vocab, section))}  # noqa: E731
+    nullable = lambda ref: {"oneOf": [{"$ref": ref}, {"type": "null"}]}  # noqa: E731
+    obj = lambda props, required=None: {  # noqa: E731
+        "type": "object", "additionalProperties": False, "properties": props,
+        "required": list(props) if required is None else required}
+    urls_ = {"type": "object", "additionalProperties": False, "required": languages,
+             "properties": {lang: {"type": "string", "format": "uri"} for lang in languages}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": base_url + "data/partnerships.schema.json",
+        "title": "Sister-city partnerships of Indonesian regions",
+        "description": "Facts compiled from the cited sources. Translated texts list only the languages "
+                       "they were written in; dates are as precise as the source (YYYY, YYYY-MM or YYYY-MM-DD).",
+        **obj({
+            "$schema": {"type": "string"},
+            "title": {"$ref": "#/$defs/text"},
+            "source": {"type": "string", "format": "uri"},
+            "licence": obj({"id": {"const": LICENCE["id"]}, "name": {"type": "string"},
+                            "url": {"type": "string", "format": "uri"}}),
+            "languages": {"const": languages},
+            "updated": {"oneOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
+            "vocabulary": obj({section: {"type": "object", "propertyNames": terms(section),
+                                         "additionalProperties": {"$ref": "#/$defs/term"}}
+                               for section in ("types", "statuses", "sectors", "place_kinds")}),
+            "partnerships": {"type": "array", "items": {"$ref": "#/$defs/partnership"}},
+        }),
+        "$defs": {
+            "text": {"type": "object", "minProperties": 1, "propertyNames": {"enum": languages},
+                     "additionalProperties": {"type": "string", "minLength": 1}},
+            "date": {"type": "string", "pattern": DATE_PATTERN},
+            "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+            "term": obj({"label": {"$ref": "#/$defs/text"}, "definition": {"$ref": "#/$defs/text"}}),
+            "place": obj({
+                "slug": {"$ref": "#/$defs/slug"},
+                "names": {"$ref": "#/$defs/text"},
+                "kind": terms("place_kinds"),
+                "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                "region": nullable("#/$defs/text"),
+                "location": {"oneOf": [{"type": "array", "prefixItems": [
+                    {"type": "number", "minimum": -90, "maximum": 90},
+                    {"type": "number", "minimum": -180, "maximum": 180}], "minItems": 2, "maxItems": 2},
+                    {"type": "null"}], "description": "[latitude, longitude], WGS84"},
+                "url": urls_,
+            }),
+            "source": obj({
+                "title": {"type": "string", "minLength": 1},
+                "publisher": {"type": "string", "minLength": 1},
+                "url": {"type": "string", "format": "uri", "pattern": "^https?://"},
+                "date": {"oneOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
+                "lang": {"type": ["string", "null"]},
+            }),
+            "event": obj({
+                "date": {"$ref": "#/$defs/date"},
+                "stage": {"oneOf": [terms("statuses"), {"type": "null"}]},
+                "text": {"$ref": "#/$defs/text"},
+            }),
+            "partnership": obj({
+                "slug": {"$ref": "#/$defs/slug"},
+                "url": urls_,
+                "parties": {"type": "array", "items": {"$ref": "#/$defs/place"}, "minItems": 2, "maxItems": 2},
+                "type": terms("types"),
+                "status": terms("statuses"),
+                "as_of": {"$ref": "#/$defs/date"},
+                "sectors": {"type": "array", "items": terms("sectors"), "uniqueItems": True},
+                "summary": {"$ref": "#/$defs/text"},
+                "caution": nullable("#/$defs/text"),
+                "timeline": {"type": "array", "items": {"$ref": "#/$defs/event"}, "minItems": 1},
+                "sources": {"type": "array", "items": {"$ref": "#/$defs/source"}, "minItems": 1},
+            }),
+        },
+    }
+
+
+def csv_table(site: Site, base_url: str) -> str:
+    """One row per partnership; a translated field becomes one column per language."""
+    languages = site.config.languages
+    per_lang = lambda name: [f"{name}_{lang}" for lang in languages]  # noqa: E731
+    header = (["slug", "type", "status", "as_of", "first_date", "sectors",
+               "indonesian_party", *per_lang("indonesian_party_name"), "indonesian_party_country",
+               "partner", *per_lang("partner_name"), "partner_country",
+               *per_lang("summary"), *per_lang("caution"), *per_lang("url"), "source_urls"])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
+    writer.writerow(header)
+    cells = lambda value: [value.values.get(lang, "") if value else "" for lang in languages]  # noqa: E731
+    for p in site.partnerships.values():
+        a, b = (site.places[slug] for slug in p.parties)
+        writer.writerow([
+            p.slug, p.type, p.status, p.as_of.iso, p.timeline[0].date.iso, ";".join(p.sectors),
+            a.slug, *cells(a.names), a.country,
+            b.slug, *cells(b.names), b.country,
+            *cells(p.summary), *cells(p.caution),
+            *urls(site, base_url, "partnerships", p.slug).values(),
+            " ".join(s.url for s in p.sources),
+        ])
+    return out.getvalue()
+
+
+def geojson(site: Site, index: Index, base_url: str) -> dict:
+    """One Point per place that has a location ([lon, lat], RFC 7946), with its partnerships."""
+    features = []
+    for slug, place in site.places.items():
+        if not place.location:
+            continue
+        lat, lon = place.location
+        listed = []
+        for p_slug in index.by_place.get(slug, ()):
+            p = site.partnerships[p_slug]
+            other = p.parties[1] if p.parties[0] == slug else p.parties[0]
+            listed.append({"slug": p_slug, "partner": other, "type": p.type, "status": p.status,
+                           "as_of": p.as_of.iso, "url": urls(site, base_url, "partnerships", p_slug)})
+        record = place_record(site, base_url, place)
+        del record["location"]  # it is the geometry
+        features.append({"type": "Feature", "id": slug, "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                         "properties": {**record, "partnerships": listed}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def files(site: Site, index: Index, base_url: str) -> dict[str, bytes]:
+    """Output path -> bytes for the four files under data/."""
+    return {
+        "data/partnerships.json": dump(document(site, base_url)).encode("utf-8"),
+        "data/partnerships.schema.json": dump(schema(site, base_url)).encode("utf-8"),
+        "data/partnerships.csv": csv_table(site, base_url).encode("utf-8"),
+        "data/partnerships.geojson": dump(geojson(site, index, base_url)).encode("utf-8"),
+    }

@@ -1,0 +1,71 @@
+"""/sitemap.xml and /robots.txt.
+
+The sitemap lists every indexable page (fallback pages, which carry noindex, are left
+out) with absolute URLs, an xhtml:link alternate for every language the page really
+exists in plus x-default, and a lastmod taken from the content: the newest timeline date
+of the partnerships the page is about or lists. A partial date stands for the first day
+of its period. Pages with no dated content (explainers, search) get no lastmod.
+"""
+from __future__ import annotations
+
+from xml.sax.saxutils import quoteattr, escape
+
+from .model import PartialDate, Site
+from .plan import Page
+
+NOT_LISTED = {("404",)}  # pages that exist but are not content
+
+
+def indexable(page: Page) -> bool:
+    return page.translated and page.file.endswith(".html") and page.key not in NOT_LISTED
+
+
+def alternates(page: Page, by_key: dict, base_url: str, default_lang: str) -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) for each translated version of the page, then x-default:
+    the same rule as the <link rel=alternate> in the pages' heads."""
+    key = ("home",) if page.key == ("chooser",) else page.key  # the chooser is the homes' x-default
+    versions = by_key.get(key, {})
+    found = [(lang, base_url + p.path) for lang, p in versions.items() if lang and p.translated]
+    if key == ("home",):
+        found.append(("x-default", base_url))
+    elif default_lang in versions:
+        found.append(("x-default", base_url + versions[default_lang].path))
+    return found
+
+
+def lastmod(page: Page, site: Site) -> PartialDate | None:
+    context = page.context
+    if "p" in context:
+        return context["p"].as_of
+    slugs = tuple(site.partnerships) if page.key == ("chooser",) else context.get("listed") or ()
+    dates = [site.partnerships[slug].as_of for slug in slugs]
+    return max(dates) if dates else None
+
+
+def sitemap(site: Site, pages: list[Page], base_url: str) -> bytes:
+    by_key: dict[tuple, dict] = {}
+    for page in pages:
+        by_key.setdefault(page.key, {})[page.lang] = page
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for page in pages:
+        if not indexable(page):
+            continue
+        lines.append("  <url>")
+        lines.append(f"    <loc>{escape(base_url + page.path)}</loc>")
+        date = lastmod(page, site)
+        if date:
+            lines.append(f"    <lastmod>{date.first_day().isoformat()}</lastmod>")
+        for code, href in alternates(page, by_key, base_url, site.config.default_lang):
+            lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(code)} href={quoteattr(href)}/>')
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def robots(base_url: str) -> bytes:
+    return ("# Crawlers read robots.txt only at the root of a host: this file takes effect when the\n"
+            "# site is served there (a user site or a custom domain), not under a project path.\n"
+            "User-agent: *\n"
+            "Allow: /\n"
+            f"Sitemap: {base_url}sitemap.xml\n").encode("utf-8")
