@@ -23,7 +23,7 @@ def build(content: Path, project: Project = PROJECT, base_url: str | None = None
     if errors or site is None:
         return site, None, errors
     index = resolve(site)
-    pages = plan(site, index)
+    pages = plan(site, index, project)
     try:
         outputs = render_site(site, index, pages, project, base_url)
     except ContentError as error:

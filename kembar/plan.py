@@ -10,6 +10,7 @@ import functools
 from dataclasses import dataclass, field
 
 from . import feeds
+from . import i18n
 from .model import Site
 from .resolve import Index
 
@@ -29,10 +30,12 @@ class Page:
         return self.path + "index.html" if self.path.endswith("/") or not self.path else self.path
 
 
-def plan(site: Site, index: Index) -> list[Page]:
+def plan(site: Site, index: Index, project=None) -> list[Page]:
+    """`project` (templates and catalogs) lets the translations page count UI strings too."""
     pages = [Page(("chooser",), None, "", "chooser.html", {})]
     vocab = site.vocabulary
     everything = tuple(site.partnerships)
+    todo = i18n.todo(site, project)  # what each language still lacks
     updates = feeds.updates(site)
     for lang in site.config.languages:
         def page(key, path, template, context=None, translated=True, sources=()):
@@ -55,6 +58,7 @@ def plan(site: Site, index: Index) -> list[Page]:
             page(("countries", country), f"countries/{country.lower()}/", "country.html",
                  {"country": country, "listed": slugs})
         page(("explainers",), "explainers/", "explainers.html", {"guides": tuple(site.explainers.values())})
+        page(("translations",), "translations/", "translations.html", {"todo": todo})
         for slug, explainer in site.explainers.items():
             version = explainer.versions.get(lang) or explainer.versions[site.config.default_lang]
             page(("explainer", slug), f"explainers/{slug}/", "explainer.html", {"explainer": explainer, "version": version},

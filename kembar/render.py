@@ -201,7 +201,10 @@ class Renderer:
         return self.url(f"{lang}/{folder}/{target.lower() if scheme == 'country' else target}/")
 
     def render_markdown(self, doc: MarkdownDoc, lang: str) -> Markup:
-        html = self.markdown.convert(doc.text)
+        try:
+            html = self.markdown.convert(doc.text)
+        except Exception as e:  # validate bounds nesting and length; this is the last guard
+            raise ContentError(doc.path, doc.line, 1, f"cannot convert this Markdown ({type(e).__name__})") from None
         html = LINK_HREF.sub(lambda m: f'href="{self.link_target(m.group(1), m.group(2), lang)}"', html)
         return Markup(sanitize(html))
 
@@ -224,6 +227,8 @@ class Renderer:
                 html = html.replace(FALLBACK_SLOT, env.get_template("_fallback.html").render(page=page))
         except jinja2.TemplateSyntaxError as e:
             raise self.template_error(e.filename, e.lineno, f"template syntax error: {e.message}") from None
+        except ContentError:  # from the content a template showed (a Markdown body)
+            raise
         except Exception as e:  # a bug in a template: point at its line, not at Python
             name, line = template_frame(sys.exc_info()[2], self.project.templates)
             raise self.template_error(name, line, f"template error: {type(e).__name__}: {e}") from None

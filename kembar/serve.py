@@ -34,7 +34,7 @@ from .errors import ContentError, report
 from .load import RawDoc, load, read_doc
 from .model import Explainer, Partnership, Place
 from .plan import Page, plan
-from .render import Project, Renderer, SharedBytecode, load_translations
+from .render import Project, Renderer, SharedBytecode, data_files, load_translations
 from .resolve import Index, resolve
 from .validate import validate
 from .write import update
@@ -184,7 +184,7 @@ class IndexRecorder:
 # Globals that read nothing from the content beyond the site settings and the vocabulary
 # (whose edits re-render everything anyway) or what they are given as arguments.
 PURE_GLOBALS = {"lang", "site", "vocab", "url", "abs_url", "t", "term", "term_url", "date", "number",
-                "country_name", "own_name", "markdown", "list_of", "map_samples",
+                "country_name", "own_name", "markdown", "list_of", "map_samples", "demote",
                 "gettext", "ngettext", "pgettext", "npgettext", "_",
                 "range", "dict", "lipsum", "cycler", "joiner", "namespace"}
 
@@ -210,10 +210,25 @@ class TrackingRenderer(Renderer):
         for name, tag in (("partnerships", "partnership"), ("places", "place"), ("explainers", "explainer")):
             g[name] = Recorder(g[name], tag, self, records=True)
         g["index"] = IndexRecorder(g["index"], self)
+        site = self.site
+
+        def parties(slugs):
+            return {("place", party) for slug in slugs if slug in site.partnerships
+                    for party in site.partnerships[slug].parties}
+
+        def fields_of(slugs, *names):
+            return {("partnership", slug, name) for slug in slugs for name in ("", *names)}
+
+        # What the functions render.py gives templates read (kept in step with kembar/views.py):
+        # (tag, slug, field) one field, (tag, slug) any field of that record, (tag, '~') any
+        # record of that kind. A global missing here counts as reading everything.
         notes = {
             "asset": lambda name, *a, **k: {("asset", name)},
             "page_url": lambda key, *a, **k: {("page", tuple(key))},
             "render_in": lambda code, name, *a, **k: {("template", name), ("catalog", code)},
+            "partnership_map": lambda slugs, *a, **k: fields_of(slugs, "parties", "status") | parties(slugs),
+            "province_of": lambda slug, *a, **k: fields_of([slug], "parties") | {("place", "~")},
+            "provinces": lambda *a, **k: {("partnership", "~"), ("place", "~")},
         }
         for name, value in list(g.items()):
             if name in notes:
@@ -303,7 +318,7 @@ class Good:
 
 @dataclass
 class Result:
-    rendered: int = 0
+    rendered: list[str] = field(default_factory=list)  # output files of the pages rendered
     written: list[str] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
     seconds: float = 0.0
@@ -350,7 +365,7 @@ class Preview:
         catalogs = {lang: data for lang in site.config.languages
                     if (data := read_catalog(self.project.locales, lang)) is not None}
         index = resolve(site)
-        pages = plan(site, index)
+        pages = plan(site, index, self.project)
         renderer = TrackingRenderer(site, index, pages, self.project, bytecode=self.bytecode)
         good = self.good
         if good is not None and (site.config != good.site.config or site.vocabulary != good.site.vocabulary):
@@ -367,9 +382,10 @@ class Preview:
             if page.file in todo:
                 outputs[page.file], read = renderer.render_tracked(page)
                 reads[page.file] = read | keys
-                result.rendered += 1
+                result.rendered.append(page.file)
             else:
                 outputs[page.file], reads[page.file] = good.outputs[page.file], good.reads[page.file]
+        outputs.update(data_files(site, index, pages, renderer.base_url))  # sitemap, open data: cheap, always made
         self.out.mkdir(parents=True, exist_ok=True)
         result.written = update(outputs, self.out, self.good.outputs if self.good else None)
         self.good = Good(site, index, {p.file: p for p in pages}, groups, outputs, reads, contexts,
@@ -382,6 +398,7 @@ class Preview:
         if good is None:
             return {page.file for page in pages}
         dirty = changed_records(good.site, site, self.pending) | changed_index(good.index, index)
+        dirty |= {(key[0], "~") for key in dirty if len(key) == 2}  # "some record of this kind changed"
         if dirty:
             dirty.add(("content", "*"))  # read by template functions that may look at any record
         dirty |= {("asset", name.removeprefix("static/")) for name in assets.keys() | good.assets.keys()
@@ -660,5 +677,5 @@ def announce(preview: Preview, result: Result, verb: str) -> None:
         report(result.errors, sys.stderr)
         print(f"the browser shows these errors until the next good save ({result.seconds:.2f} s)", file=sys.stderr, flush=True)
         return
-    print(f"{verb}: rendered {result.rendered} pages, wrote {len(result.written)} files into {preview.out} "
+    print(f"{verb}: rendered {len(result.rendered)} pages, wrote {len(result.written)} files into {preview.out} "
           f"in {result.seconds:.2f} s", flush=True)

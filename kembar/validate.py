@@ -42,6 +42,10 @@ DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 SCHEMES = "partnership|place|explainer|sector|status|type|country"
 # [text](scheme:target) and reference definitions '[name]: scheme:target'
 LINK = re.compile(rf"\]\(\s*<?({SCHEMES}):([^)\s>]*)>?|^ {{0,3}}\[[^\]]+\]:\s*<?({SCHEMES}):([^\s>]*)", re.M)
+MAX_PARAGRAPH = 5_000  # characters; a long real paragraph has 1,500
+MAX_NESTING = 16  # list and quote levels in Markdown
+MARKDOWN_NESTING = re.compile(r"(?:[ \t]*(?:[-*+>]|[0-9]{1,9}[.)])(?=[ \t]|$))+|[ \t]+")
+MARKDOWN_BLOCK = re.compile(r"[ \t>]*(?:(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]|$)|\||#)")  # starts a list item, row, heading
 SITE_LANGUAGE = re.compile(r"[a-z]{2,3}")  # a URL segment and a Babel locale
 NUMBERS = SafeConstructor()  # YAML 1.1 numbers as PyYAML reads them: 0x1F, 1_000, 190:20:30, .inf
 DEFAULT_LANGUAGES = ("id", "en", "ja")
@@ -302,6 +306,7 @@ def validate(docs: list[RawDoc]) -> tuple[Site | None, list[ContentError]]:
             "sector": terms("sectors"), "status": terms("statuses"), "type": terms("types")}
     for doc in by_kind.get("explainer", []) + by_kind.get("narrative", []):
         check_links(doc, refs, errors)
+        check_markdown(doc, errors)
 
     if errors or broken or config is None or vocabulary is None:
         return None, errors
@@ -529,6 +534,31 @@ def read_explainers(docs: list[RawDoc], languages, errors, texts) -> dict[str, E
             continue
         explainers[slug] = Explainer(slug, orders.get(slug, 100), dict(sorted(by_lang.items())))
     return dict(sorted(explainers.items(), key=lambda item: (item[1].order, item[0])))
+
+
+def check_markdown(doc: RawDoc, errors) -> None:
+    """Python-Markdown recurses once per nesting level and takes quadratic time on some long
+    paragraphs (unclosed brackets): bound both, so no body can crash or stall the build."""
+    start, length, nested = 0, 0, False
+
+    def close():
+        if length > MAX_PARAGRAPH:
+            errors.append(doc.error(doc.body_line + start, 1, f"paragraph of {length:,} characters: split it "
+                                                              f"(at most {MAX_PARAGRAPH:,})"))
+        return 0
+
+    for i, line in enumerate(doc.body.split("\n")):
+        if not line.strip() or MARKDOWN_BLOCK.match(line):  # a list item or a table row is a block of its own
+            length = close()
+        if not line.strip():
+            continue
+        start, length = (start if length else i), length + bool(length) + len(line)  # with the line breaks
+        prefix = MARKDOWN_NESTING.match(line)
+        if prefix and not nested and (len(re.findall(r"[-*+>]|[0-9]+[.)]", prefix.group())) > MAX_NESTING
+                                      or len(prefix.group().expandtabs(4)) > 4 * MAX_NESTING + 3):
+            errors.append(doc.error(doc.body_line + i, 1, f"nested more than {MAX_NESTING} levels deep"))
+            nested = True  # once per file
+    close()
 
 
 def check_links(doc: RawDoc, refs: dict, errors) -> None:

@@ -1,0 +1,327 @@
+"""The dev server: the real `python build.py serve` driven over HTTP and the livereload
+websocket, and the incremental rebuild compared with a full build after every edit."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import websocket
+
+from kembar import pipeline
+from kembar.cli import main
+from kembar.errors import ContentError
+from kembar.render import Project
+from kembar.serve import App, Preview, error_page, snapshot, template_closure
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORD = "content/partnerships/badung-fujisawa.yaml"
+PAGE = "/kota-kembar/en/partnerships/badung-fujisawa/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running `python build.py serve` and the requests a browser would make."""
+
+    def __init__(self, root: Path, port: int):
+        self.root, self.port = root, port
+        self.content, self.out, self.log = root / "content", root / "out", root / "serve.log"
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port),
+             "--content", str(self.content), "--out", str(self.out)],
+            cwd=root, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self.get("/")
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    pytest.fail("the server did not start:\n" + self.log.read_text())
+                time.sleep(0.1)
+
+    def get(self, path: str) -> tuple[int, dict, str]:
+        """GET with the path sent exactly as written (no client-side normalising)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+
+    def livereload(self) -> websocket.WebSocket:
+        """Connect as livereload.js does: hello, then info with the page's URL."""
+        ws = websocket.create_connection(f"ws://127.0.0.1:{self.port}/livereload", timeout=30)
+        ws.send(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+        assert json.loads(ws.recv())["command"] == "hello"
+        ws.send(json.dumps({"command": "info", "url": f"http://127.0.0.1:{self.port}{PAGE}", "plugins": {}}))
+        return ws
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        path = self.root / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def wait_for_reload(ws: websocket.WebSocket) -> dict:
+    while True:
+        message = json.loads(ws.recv())  # the socket's timeout bounds the wait
+        if message.get("command") == "reload":
+            return message
+
+
+@pytest.fixture
+def server(make_site, tmp_path):
+    make_site()
+    running = Server(tmp_path, free_port())
+    yield running
+    running.stop()
+
+
+def test_serves_every_language_under_the_base_path(server):
+    status, headers, _ = server.get("/")
+    assert status == 302 and headers["Location"] == "/kota-kembar/"
+    status, headers, body = server.get("/kota-kembar/")
+    assert status == 200 and 'hreflang="ja"' in body
+    for lang in ("id", "en", "ja"):
+        status, headers, body = server.get(f"/kota-kembar/{lang}/")
+        assert status == 200
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+        assert f'<html lang="{lang}"' in body
+        assert "livereload.js" in body  # livereload's script, injected before </head>
+    status, headers, _ = server.get("/kota-kembar/en")
+    assert status == 301 and headers["Location"] == "/kota-kembar/en/"
+    assert server.get("/kota-kembar/static/site.css")[1]["Content-Type"] == "text/css; charset=utf-8"
+    assert server.get("/kota-kembar/static/favicon.svg")[1]["Content-Type"] == "image/svg+xml"
+    assert server.get("/kota-kembar/en/no-such-page/")[0] == 404
+    assert server.get("/elsewhere/")[0] == 404
+
+
+def test_binds_to_loopback_by_default(server):
+    """Every listening socket on the server's port is on 127.0.0.1 (from the kernel's table)."""
+    port = f"{server.port:04X}"
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, _, local_port = local.partition(":")
+            if local_port == port and state == "0A":  # 0A: LISTEN
+                listening.append(address)
+    assert listening == ["0100007F"]  # 127.0.0.1, little-endian hex; nothing on 0.0.0.0 or ::
+    assert f"serving http://127.0.0.1:{server.port}/kota-kembar/" in server.log.read_text()
+
+
+def test_a_save_reloads_the_browser_with_the_new_text_and_rewrites_only_what_changed(server):
+    unrelated = server.out / "en/places/badung/index.html"
+    before = unrelated.stat().st_mtime_ns
+    ws = server.livereload()
+    server.edit(RECORD, "en: Badung is exploring a partnership with Fujisawa.",
+                "en: Badung and Fujisawa are talking about a partnership.")
+    assert wait_for_reload(ws)["command"] == "reload"
+    status, _, body = server.get(PAGE)
+    assert status == 200 and "Badung and Fujisawa are talking about a partnership." in body
+    assert unrelated.stat().st_mtime_ns == before  # its bytes did not change, so it was not written
+    ws.close()
+
+
+def test_errors_replace_every_page_until_the_next_good_save(server):
+    ws = server.livereload()
+    server.edit(RECORD, "status: loi-signed", "status: signed")
+    wait_for_reload(ws)
+    for path, title in (("/kota-kembar/ja/", "コンテンツのエラー"), ("/kota-kembar/id/", "Kesalahan konten"),
+                        (PAGE, "Content errors"), ("/kota-kembar/en/no-such-page/", "Content errors")):
+        status, headers, body = server.get(path)
+        assert status == 500 and headers["Content-Type"] == "text/html; charset=utf-8"
+        assert f"<title>{title}</title>" in body  # in the page's language
+        assert f"{RECORD}:3:9: unknown status &#39;signed&#39;" in body
+        assert "\n    status: signed\n            ^" in body  # the source line and a caret under the column
+        assert "livereload.js" in body  # so the next good save brings the page back
+    assert server.get("/kota-kembar/static/site.css")[0] == 200  # assets are still served
+    assert "unknown status 'signed'" in server.log.read_text()  # and the terminal says it too
+
+    server.edit(RECORD, "status: signed", "status: active")
+    wait_for_reload(ws)
+    status, _, body = server.get(PAGE)
+    assert status == 200 and "Content errors" not in body
+    ws.close()
+
+
+def test_never_serves_a_file_outside_the_output_folder(server):
+    secret = server.root / "secret.txt"
+    secret.write_text("not for the browser", encoding="utf-8")
+    (server.out / "leak.txt").symlink_to(secret)
+    (server.out / "leakdir").symlink_to(server.root, target_is_directory=True)
+    (server.out / "inside.txt").symlink_to(server.out / "index.html")  # a link that stays inside is fine
+    for path in ("/kota-kembar/../secret.txt", "/kota-kembar/%2e%2e/secret.txt", "/kota-kembar/%2E%2E/secret.txt",
+                 "/kota-kembar/en/../../secret.txt", "/kota-kembar/en/%2e%2e/%2e%2e/secret.txt",
+                 "/kota-kembar/..%2fsecret.txt", "/kota-kembar/leak.txt", "/kota-kembar/leakdir/secret.txt",
+                 "/kota-kembar//etc/passwd", "/kota-kembar/%00", "/../../etc/passwd"):
+        status, _, body = server.get(path)
+        assert status == 404, path
+        assert "not for the browser" not in body and "root:" not in body
+    assert server.get("/kota-kembar/inside.txt")[0] == 200
+
+
+def test_the_output_folder_may_not_be_the_content(make_site, capsys):
+    content = make_site()
+    assert main(["serve", "--content", str(content), "--out", str(content)]) == 2
+    assert main(["serve", "--content", str(content), "--out", str(content.parent)]) == 2
+    assert "choose another --out" in capsys.readouterr().err
+
+
+# -- the incremental rebuild, in process ------------------------------------------------------------
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """Copies of the templates and catalogs, so a test can edit them."""
+    shutil.copytree(ROOT / "templates", tmp_path / "project/templates")
+    shutil.copytree(ROOT / "locales", tmp_path / "project/locales")
+    return Project(tmp_path / "project/templates", tmp_path / "project/locales")
+
+
+def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project):
+    content = make_site()
+    out = tmp_path / "out"
+    preview = Preview(content, out, project)
+    first = preview.rebuild()
+    assert first.errors == []
+
+    def edit(path: Path, old: str, new: str):
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def rebuild() -> list[str]:
+        result = preview.rebuild()
+        assert result.errors == []
+        _, full, errors = pipeline.build(content, project)
+        assert errors == []
+        assert preview.good.outputs == full
+        on_disk = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        assert on_disk == full
+        return result.rendered
+
+    record = content / "partnerships/badung-fujisawa.yaml"
+    edit(record, "en: Badung is exploring", "en: Badung is still exploring")
+    rendered = rebuild()
+    assert {"id/partnerships/badung-fujisawa/index.html", "en/partnerships/badung-fujisawa/index.html",
+            "ja/partnerships/badung-fujisawa/index.html"} <= set(rendered)
+    assert "en/explainers/what-is-a-sister-city/index.html" not in rendered
+    assert len(rendered) < len(first.rendered) / 2
+
+    assert rebuild() == []  # nothing changed, nothing rendered
+
+    edit(record, "status: loi-signed", "status: active")
+    edit(record, "sectors: [culture, tourism]", "sectors: [culture]")
+    rebuild()
+    edit(content / "places/fujisawa.yaml", "en: Fujisawa City", "en: City of Fujisawa")
+    rebuild()
+    (content / "places/kochi.yaml").write_text(
+        "names: {id: Kota Kochi, en: Kochi City, ja: 高知市}\nkind: city\ncountry: JP\n", encoding="utf-8")
+    (content / "partnerships/badung-kochi.yaml").write_text(record.read_text(encoding="utf-8").replace(
+        "parties: [badung, fujisawa]", "parties: [badung, kochi]"), encoding="utf-8")
+    rendered = rebuild()
+    assert "ja/partnerships/badung-kochi/index.html" in rendered
+    (content / "partnerships/badung-kochi.yaml").unlink()
+    rebuild()
+    assert not (out / "ja/partnerships/badung-kochi").exists()
+    explainer = content / "explainers/what-is-a-sister-city.en.md"
+    edit(explainer, "title: What is a sister city?", "title: What is a twin town?")
+    rebuild()
+    explainer.unlink()
+    rebuild()
+
+    # A template: only the pages that use it (directly or through what it extends) are rendered.
+    edit(project.templates / "term.html", "{% block main %}", "{% block main %}<!-- edited -->")
+    rendered = rebuild()
+    assert rendered and all(f.split("/")[1] in ("sectors", "status", "types") for f in rendered)
+    edit(project.templates / "base.html", "<body>", "<body><!-- edited -->")
+    uses_base = template_closure(snapshot(project.templates))
+    assert sorted(rebuild()) == sorted(f for f, page in preview.good.pages.items() if "base.html" in uses_base[page.template])
+
+    # A catalog: only that language's pages.
+    po = project.locales / "ja/LC_MESSAGES/messages.po"
+    text = po.read_text(encoding="utf-8")
+    home = re.search(r'msgid "Home"\nmsgstr "([^"]+)"', text)
+    po.write_text(text.replace(home.group(0), 'msgid "Home"\nmsgstr "ホームページ"'), encoding="utf-8")
+    rendered = rebuild()
+    assert "ja/index.html" in rendered
+    assert {f for f in rendered if not f.startswith("ja/")} <= {"404.html"}  # the root 404 shows every language
+    assert "ホームページ" in (out / "ja/index.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_edit_keeps_the_last_good_site_and_the_fix_catches_up(make_site, tmp_path, project):
+    content = make_site()
+    out = tmp_path / "out"
+    preview = Preview(content, out, project)
+    preview.rebuild()
+    good = (out / "en/partnerships/badung-fujisawa/index.html").read_bytes()
+    record = content / "partnerships/badung-fujisawa.yaml"
+    original = record.read_text(encoding="utf-8")
+    record.write_text(original.replace("parties: [badung, fujisawa]", "parties: [badung, fujisawa"), encoding="utf-8")
+    result = preview.rebuild()
+    assert [str(e) for e in result.errors][0].startswith(f"{RECORD}:")
+    assert (out / "en/partnerships/badung-fujisawa/index.html").read_bytes() == good  # nothing written
+    # Two edits while broken (one in another file): the fix brings both in.
+    place = content / "places/badung.yaml"
+    place.write_text(place.read_text(encoding="utf-8").replace("en: Badung Regency", "en: Regency of Badung"),
+                     encoding="utf-8")
+    preview.rebuild()
+    record.write_text(original, encoding="utf-8")
+    assert preview.rebuild().errors == []
+    _, full, _ = pipeline.build(content, project)
+    assert preview.good.outputs == full
+    assert "Regency of Badung" in (out / "en/partnerships/badung-fujisawa/index.html").read_text(encoding="utf-8")
+
+
+# -- the HTTP side, in process ---------------------------------------------------------------------
+
+def test_content_types(make_site, tmp_path):
+    preview = Preview(make_site(), tmp_path / "out", pipeline.PROJECT)
+    assert preview.rebuild().errors == []
+    files = {"a.js": b"1", "a.json": b"{}", "sitemap-x.xml": b"<urlset/>", "feed.xml": b'<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"/>',
+             "a.geojson": b"{}", "a.csv": b"a", "robots.txt": b"", "a.png": b"", "a.woff2": b""}
+    for name, data in files.items():
+        (tmp_path / "out" / name).write_bytes(data)
+    app = App(preview)
+    expected = {"a.js": "application/javascript; charset=utf-8", "a.json": "application/json",
+                "sitemap-x.xml": "application/xml", "feed.xml": "application/atom+xml",
+                "a.geojson": "application/geo+json", "a.csv": "text/csv; charset=utf-8",
+                "robots.txt": "text/plain; charset=utf-8", "a.png": "image/png", "a.woff2": "font/woff2"}
+    for name, content_type in expected.items():
+        status, headers, _ = app.respond({"REQUEST_METHOD": "GET", "PATH_INFO": f"/kota-kembar/{name}"})
+        assert status == "200 OK" and dict(headers)["Content-Type"] == content_type, name
+    assert app.respond({"REQUEST_METHOD": "POST", "PATH_INFO": "/kota-kembar/"})[0] == "405 Method Not Allowed"
+
+
+def test_the_error_page_is_in_the_pages_language_and_escapes_what_it_shows():
+    error = ContentError("content/places/x.yaml", 2, 7, "unknown key '<b>'", "names: <b>")
+    en = error_page([error], "en", pipeline.PROJECT).decode()
+    ja = error_page([error], "ja", pipeline.PROJECT).decode()
+    assert '<html lang="en">' in en and "<title>Content errors</title>" in en
+    assert '<html lang="ja">' in ja and "<title>コンテンツのエラー</title>" in ja
+    assert "content/places/x.yaml:2:7: unknown key &#39;&lt;b&gt;&#39;" in en and "<b>" not in en
