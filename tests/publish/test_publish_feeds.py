@@ -95,3 +95,12 @@ def test_pages_link_their_language_feed(fixture_site):
     for lang in ("id", "en", "ja"):
         html = (fixture_site.out / lang / "index.html").read_text(encoding="utf-8")
         assert f'type="application/atom+xml" href="/kota-kembar/{lang}/feed.xml"' in html
+
+
+def test_entry_links_lead_to_the_timeline_of_a_built_page(built):
+    _, root = feed(built, "en")
+    for entry in root.findall(ATOM + "entry"):
+        href = entry.find(ATOM + "link").get("href")
+        page, fragment = href[len(BASE_URL):].split("#")
+        html = (built.out / page / "index.html").read_text(encoding="utf-8")
+        assert f'id="{fragment}"' in html, href
