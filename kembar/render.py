@@ -266,8 +266,13 @@ def render_site(site: Site, index: Index, pages: list[Page], project: Project, b
             raise ContentError(page.sources[0] if page.sources else "content", 1, 1,
                                f"two pages would be written to {page.file}")
         outputs[page.file] = renderer.render(page)
-    # Files made from the data, not from templates: /sitemap.xml, /robots.txt, /data/*.
-    outputs.update({"sitemap.xml": sitemap.sitemap(site, pages, renderer.base_url),
-                    "robots.txt": sitemap.robots(renderer.base_url),
-                    **opendata.files(site, index, renderer.base_url)})
+    outputs.update(data_files(site, index, pages, renderer.base_url))
     return outputs
+
+
+def data_files(site: Site, index: Index, pages: list[Page], base_url: str) -> dict[str, bytes]:
+    """Files made from the data, not from templates: /sitemap.xml, /robots.txt, /data/*.
+    (The dev server makes them again after every edit.)"""
+    return {"sitemap.xml": sitemap.sitemap(site, pages, base_url),
+            "robots.txt": sitemap.robots(base_url),
+            **opendata.files(site, index, base_url)}
