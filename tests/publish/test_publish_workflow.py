@@ -6,8 +6,7 @@ import yaml
 
 from publishing import ROOT, node_tool, run
 
-
-
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 BREAKAGES = [  # (what is replaced, by what, what actionlint must say)
     ("steps.pages.outputs.base_url", "steps.pages.outputs.base_urll", 'property "base_urll" is not defined'),
     ("          path: site\n", "          paht: site\n", 'input "paht" is not defined in action "actions/upload-pages-artifact@v3"'),
