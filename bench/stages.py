@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Where a build's time goes: each pipeline stage timed in one process, then a cProfile run.
+
+    python bench/stages.py --records 1000            # writes bench/out/corpus-1000 if missing
+    python bench/stages.py --content DIR --engine bench/out/engine
+
+The build is the same as `python build.py build` (load, validate, resolve, plan, render,
+the translation check, write, and the Pagefind index in the fresh folder), called stage by
+stage so each gets its own wall time and the peak RSS after it. A second build under
+cProfile splits the time inside the stages: YAML composing, Python-Markdown, nh3, Babel's
+formatting, Jinja and the rest. cProfile slows Python code down (C code such as libyaml or
+nh3 much less), so its shares are a guide and the first run's wall times are the figures.
+The profile is saved as bench/out/profile-<N>.prof for `python -m pstats`.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib
+import inspect
+import json
+import pstats
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# Buckets of the cProfile breakdown: label -> (file fragment, function name) pairs whose
+# cumulative time is added up ("~" is cProfile's file name for C functions such as nh3.clean).
+BUCKETS = [
+    ("YAML compose", [("yaml/__init__.py", "compose"), ("kembar/load.py", "compose")]),
+    ("validate (Reader)", [("kembar/validate.py", "validate")]),
+    ("Python-Markdown convert", [("markdown/core.py", "convert")]),
+    ("nh3 sanitize", [("~", "nh3.clean")]),
+    ("Babel dates (format_date, format_skeleton)", [("babel/dates.py", "format_date"), ("babel/dates.py", "format_skeleton")]),
+    ("Babel format_decimal", [("babel/numbers.py", "format_decimal")]),
+    ("Jinja Template.render (includes the above inside it)", [("jinja2/environment.py", "render")]),
+    ("Jinja compile (get_template)", [("jinja2/environment.py", "get_template")]),
+    ("Pagefind subprocess", [("subprocess.py", "run")]),
+    ("file writes (Path.write_bytes)", [("pathlib.py", "write_bytes")]),
+]
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def staged_build(content: Path, out: Path, search: bool) -> list[tuple[str, float, float]]:
+    """Run the build stage by stage; return (stage, seconds, peak RSS MB after it)."""
+    from kembar import i18n, pipeline
+    from kembar.load import load
+    from kembar.plan import plan
+    from kembar.render import render_site
+    from kembar.resolve import resolve
+    from kembar.validate import validate
+    from kembar.write import write
+    stages = []
+
+    def timed(name, fn, *args):
+        start = time.perf_counter()
+        value = fn(*args)
+        stages.append((name, time.perf_counter() - start, rss_mb()))
+        return value
+
+    docs, errors = timed("load (read + YAML compose)", load, content)
+    site, more = timed("validate", validate, docs)
+    if errors or more:
+        raise SystemExit(f"content errors: {(errors + more)[:3]}")
+    index = timed("resolve", resolve, site)
+    plan_args = (site, index, pipeline.PROJECT)[: len(inspect.signature(plan).parameters)]
+    pages = timed("plan", plan, *plan_args)
+    outputs = timed("render (Jinja + Markdown + nh3 + Babel)", render_site, site, index, pages, pipeline.PROJECT)
+    timed("translation check (i18n.missing)", i18n.missing, site, pipeline.PROJECT)
+    after, pagefind_seconds = None, []
+    if search:
+        try:
+            index_site = importlib.import_module("kembar.search").index_site
+        except (ImportError, AttributeError):
+            index_site = None
+        if index_site:
+            def after(folder):
+                start = time.perf_counter()
+                index_site(folder)
+                pagefind_seconds.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    write(outputs, out, after=after)
+    total = time.perf_counter() - start
+    found = pagefind_seconds[0] if pagefind_seconds else 0.0
+    stages.append(("write (fresh folder + swap)", total - found, rss_mb()))
+    if after:
+        stages.append(("Pagefind index (subprocess)", found, rss_mb()))
+    pages_html = sum(name.endswith(".html") for name in outputs)
+    megabytes = sum(len(data) for data in outputs.values()) / 1e6
+    stages.append((f"(outputs: {pages_html} pages, {len(outputs)} files, {megabytes:.0f} MB in memory)", 0.0, rss_mb()))
+    return stages
+
+
+def breakdown(stats: pstats.Stats) -> list[tuple[str, float, int]]:
+    rows = []
+    for label, patterns in BUCKETS:
+        cumulative, calls = 0.0, 0
+        for fragment, name in patterns:
+            match = lambda key: fragment in key[0] and (name in key[2] if fragment == "~" else key[2] == name)  # noqa: E731
+            for key, (cc, _nc, _tt, ct, callers) in stats.stats.items():
+                if match(key):
+                    # Only the outermost calls: a recursive call is inside its caller's time.
+                    outer = sum(v[3] for k, v in callers.items() if not match(k))
+                    cumulative += outer if callers else ct
+                    calls += cc
+        rows.append((label, cumulative, calls))
+    return rows
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description="Time each stage of a Kembar build and profile it.")
+    p.add_argument("--records", type=int, help="corpus size (writes bench/out/corpus-N if it is missing)")
+    p.add_argument("--content", type=Path, help="content folder (instead of --records)")
+    p.add_argument("--engine", type=Path, default=HERE.parent, help="project folder whose kembar/ is profiled")
+    p.add_argument("--no-search", action="store_true", help="leave out the Pagefind index")
+    p.add_argument("--no-cprofile", action="store_true", help="only the stage timings")
+    p.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = p.parse_args(argv)
+    sys.path.insert(0, str(args.engine.resolve()))
+    content = args.content
+    if content is None:
+        if not args.records:
+            p.error("give --records N or --content DIR")
+        content = HERE / "out" / f"corpus-{args.records}"
+        if not (content / "site.yaml").is_file():
+            sys.path.insert(0, str(HERE))
+            import corpus
+            corpus.generate(args.records, content, force=True)
+    import kembar
+    print(f"engine: {Path(kembar.__file__).parent}; content: {content}")
+    result = {"content": str(content), "stages": [], "profile": []}
+    with tempfile.TemporaryDirectory(prefix="kembar-profile-") as tmp:
+        start = time.perf_counter()
+        stages = staged_build(content, Path(tmp) / "site", not args.no_search)
+        wall = time.perf_counter() - start
+        print(f"\nstage timings (one build, {wall:.2f} s in all; peak RSS {rss_mb():.0f} MB):")
+        for name, seconds, rss in stages:
+            share = f"{seconds / wall:6.1%}" if seconds else "      "
+            print(f"  {name:<48} {seconds:8.2f} s {share}   peak RSS so far {rss:6.0f} MB")
+            result["stages"].append({"stage": name, "seconds": round(seconds, 3), "peak_rss_mb": round(rss)})
+        result["wall_seconds"] = round(wall, 3)
+        if not args.no_cprofile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            staged_build(content, Path(tmp) / "site-profiled", not args.no_search)
+            profiler.disable()
+            size = content.name.rsplit("-", 1)[-1]
+            dump = HERE / "out" / f"profile-{size}.prof"
+            dump.parent.mkdir(parents=True, exist_ok=True)
+            profiler.dump_stats(dump)
+            stats = pstats.Stats(profiler)
+            total = stats.total_tt
+            print(f"\ncProfile of a second build ({total:.2f} s under the profiler; saved to {dump}):")
+            for label, seconds, calls in breakdown(stats):
+                print(f"  {label:<40} {seconds:8.2f} s {seconds / total:6.1%}  ({calls:,} calls)")
+                result["profile"].append({"what": label, "seconds": round(seconds, 3), "share": round(seconds / total, 4),
+                                          "calls": calls})
+            result["profile_total_seconds"] = round(total, 3)
+            print("\ntop 25 functions by own time:")
+            stats.sort_stats("tottime").print_stats(25)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""The benchmark's tools: the synthetic corpus is valid content and deterministic; the
+runner's parsing, edits and report work. (No timings are asserted: speed is shown by
+bench/run.py, not by tests.)"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_module(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = load_module("corpus")
+run = load_module("run")
+
+
+@pytest.fixture(scope="module")
+def corpus100(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("bench") / "corpus"
+    corpus.generate(100, out, seed=1)
+    return out
+
+
+def test_corpus_of_100_passes_check(corpus100, tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--content", str(corpus100)],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "ok: no errors" in result.stdout
+
+
+def test_corpus_has_the_content_model(corpus100):
+    partnerships = sorted((corpus100 / "partnerships").glob("*.yaml"))
+    places = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (corpus100 / "places").glob("*.yaml")}
+    assert len(partnerships) == 100
+    assert 100 // 4 <= len(places) <= 100 // 4 + 40
+    assert (corpus100 / "site.yaml").read_bytes() == (ROOT / "content" / "site.yaml").read_bytes()
+    assert (corpus100 / "vocabulary.yaml").read_bytes() == (ROOT / "content" / "vocabulary.yaml").read_bytes()
+    countries = {p["country"] for p in places.values()}
+    assert len(countries) >= 6  # partners spread over the world
+    lats = [p["location"][0] for p in places.values()]
+    assert min(lats) < -5 and max(lats) > 30
+    for path in partnerships:
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        first, second = record["parties"]
+        assert places[first]["country"] == "ID" and path.stem == f"{first}-{second}"
+        assert record["timeline"] and record["sources"]
+        for lang in ("id", "en", "ja"):
+            assert (corpus100 / "partnerships" / f"{path.stem}.{lang}.md").is_file()
+    assert len(list((corpus100 / "explainers").glob("*.md"))) == 5 * 3
+
+
+def test_narratives_are_about_300_words_and_japanese_is_japanese(corpus100):
+    slug = sorted((corpus100 / "partnerships").glob("*.yaml"))[10].stem
+    read = lambda lang: (corpus100 / "partnerships" / f"{slug}.{lang}.md").read_text(encoding="utf-8")  # noqa: E731
+    for lang in ("en", "id"):
+        assert 220 <= len(read(lang).split()) <= 400
+    ja = read("ja")
+    kana_kanji = re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]", ja)
+    assert len(kana_kanji) > 500 and "ます。" in ja
+    assert "(partnership:" in ja and "(status:" in ja  # links the build must resolve
+
+
+def test_same_seed_gives_identical_bytes_and_another_seed_does_not(corpus100, tmp_path):
+    again, other = tmp_path / "again", tmp_path / "other"
+    corpus.generate(100, again, seed=1)
+    corpus.generate(100, other, seed=2)
+
+    def files(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    assert files(again) == files(corpus100)
+    assert files(other) != files(corpus100)
+
+
+def test_generate_replaces_only_an_earlier_corpus(tmp_path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    with pytest.raises(SystemExit):
+        corpus.generate(10, precious, force=True)
+    assert (precious / "notes.txt").read_text() == "keep me"
+    earlier = tmp_path / "earlier"
+    corpus.generate(10, earlier)
+    with pytest.raises(SystemExit):
+        corpus.generate(10, earlier)
+    corpus.generate(12, earlier, force=True)
+    assert len(list((earlier / "partnerships").glob("*.yaml"))) == 12
+
+
+def test_summary_and_cells():
+    s = run.summary([3.0, 1.0, 2.0])
+    assert (s["median"], s["min"], s["max"]) == (2.0, 1.0, 3.0)
+    assert run.fmt_cell(s) == "2.00 s (1.00 s–3.00 s)"
+    assert run.fmt_cell(run.summary([0.1234])) == "123 ms"
+    assert run.fmt_cell({**run.summary([]), "note": "n/a: no serve command yet"}) == "n/a: no serve command yet"
+
+
+def test_edits_change_what_they_should(corpus100, tmp_path):
+    engine = tmp_path / "engine"
+    (engine / "templates").mkdir(parents=True)
+    (engine / "templates" / "partnership.html").write_text('{% extends "base.html" %}\n{% block main %}\n<h1>x</h1>\n{% endblock %}\n')
+    po = engine / "locales" / "ja" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Language: ja\\n"\n\nmsgid "Home"\nmsgstr "ホーム"\n', encoding="utf-8")
+    edits = {e.kind: e for e in run.make_edits(engine, corpus100, "partnership.html")}
+    assert set(edits) == set(run.EDIT_KINDS)
+    for edit in edits.values():
+        edit.apply(True)
+        assert edit.path.read_text(encoding="utf-8") != edit.original
+        edit.restore()
+        assert edit.path.read_text(encoding="utf-8") == edit.original
+    assert yaml.safe_load(edits["partnership"].changed)["summary"]["en"].endswith(" Edited.")
+    assert yaml.safe_load(edits["place"].changed)["names"]["en"].endswith(" (edited)")
+    assert 'msgstr "ホーム（編集）"' in edits["catalog"].changed
+
+
+def test_run_build_reads_pages_exit_status_and_memory(tmp_path):
+    engine = tmp_path / "engine"
+    engine.mkdir()
+    (engine / "build.py").write_text("import sys\nblock = bytearray(30 * 1024 * 1024)\n"
+                                     "print('built 7 pages (9 files) into x in 0.01 s')\nsys.exit(0)\n")
+    result = run.run_build(engine, ["build"])
+    assert (result["exit"], result["pages"], result["files"]) == (0, 7, 9)
+    assert result["maxrss_mb"] >= 30
+    (engine / "build.py").write_text("import sys\nprint('content/x.yaml:1:1: bad', file=sys.stderr)\nsys.exit(1)\n")
+    result = run.run_build(engine, ["build"])
+    assert result["exit"] == 1 and result["tail"] == ["content/x.yaml:1:1: bad"]
+
+
+def test_serve_without_a_serve_command_is_not_available(tmp_path):
+    engine = tmp_path / "engine"
+    (engine / "kembar").mkdir(parents=True)
+    result = run.measure_serve(engine, tmp_path, tmp_path / "out", 1, 5, "partnership.html", lambda _: None)
+    assert result == {"note": "n/a: no serve command yet"}
+
+
+def test_markdown_report_has_a_row_per_size(tmp_path):
+    stat = run.summary([1.5, 1.0, 2.0])
+    entry = {"runs": 3, "measured": "2025-01-01T00:00:00", "load_before": 0.1, "load_after": 0.2,
+             "engine": {"commit": "abc1234", "uncommitted_engine_files": 0},
+             "corpus": {"files": 462, "megabytes": 0.9, "seed": 1},
+             "builds": {"pages": 623, "files": 636, "cold": stat, "warm": stat, "cold_cpu": stat,
+                        "peak_rss_mb": run.summary([300.0]), "peak_tree_rss_mb": run.summary([400.0]),
+                        "cold_command": "python build.py build --content DIR --out DIR", "no_cache_flag": False},
+             "serve": {"note": "n/a: no serve command yet"}}
+    results = {"machine": run.machine(), "sizes": {"100": entry, "1000": entry}}
+    path = tmp_path / "results.md"
+    run.write_markdown(results, path)
+    text = path.read_text(encoding="utf-8")
+    assert "| 100 | 623 (636) | 1.50 s (1.00 s–2.00 s) |" in text
+    assert "| 1,000 |" in text and "n/a: no serve command yet" in text and "300 MB" in text
+    json.dumps(results)  # what results.json holds is plain JSON
