@@ -9,6 +9,8 @@ they are listed so they can be deleted.
 """
 from __future__ import annotations
 
+import functools
+import io
 import json
 import subprocess
 import sys
@@ -93,6 +95,16 @@ def content_missing(site: Site) -> list[Missing]:
     return found
 
 
+@functools.lru_cache(maxsize=16)
+def parse_catalog(data: bytes, lang: str | None):
+    """A catalog parsed once per content (the dev server asks after every save)."""
+    return read_po(io.BytesIO(data), locale=lang)
+
+
+def read_catalog(path: Path, lang: str | None = None):
+    return parse_catalog(path.read_bytes(), lang)
+
+
 def catalog_path(project: "Project", lang: str) -> Path:
     return project.locales / lang / "LC_MESSAGES" / "messages.po"
 
@@ -111,8 +123,7 @@ def ui_msgids(project: "Project", lang: str) -> list[str]:
     source = pot if pot.is_file() else catalog_path(project, lang)
     if not source.is_file():
         return []
-    with source.open("rb") as f:
-        return [msgid(m) for m in read_po(f) if m.id]
+    return [msgid(m) for m in read_catalog(source) if m.id]
 
 
 def previous_msgid(message) -> str:
@@ -134,8 +145,7 @@ def catalog_problems(project: "Project", lang: str) -> list[Missing]:
         return []
     if not po.is_file():
         return [Missing(lang, path, 1, msg, "ui") for msg in ui_msgids(project, lang)]
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=lang)
+    catalog = read_catalog(po, lang)
     problems, present = [], set()
     for message in catalog:
         if not message.id:

@@ -44,7 +44,8 @@ QUIET_SECONDS = 0.15  # saves closer together than this (plus one poll) become o
 RACY_NS = 2_000_000_000  # a file younger than this when read may change within the same mtime tick
 FALLBACK_TEMPLATE = "_fallback.html"  # Renderer.render adds it to any page with fallbacks
 ERROR_TEMPLATE = "_errors.html"
-MODEL_KEYS = ((Partnership, "partnership"), (Place, "place"), (Explainer, "explainer"))
+MODEL_TAGS = {Partnership: "partnership", Place: "place", Explainer: "explainer"}
+PLAIN = {str, int, float, bool, type(None)}
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "application/javascript; charset=utf-8", ".mjs": "application/javascript; charset=utf-8",
@@ -258,17 +259,20 @@ class TrackingRenderer(Renderer):
 def signature(value, keys: set):
     """The page context as plain comparable data: records become keys (added to `keys`,
     so the page depends on them), everything else stays as it is."""
-    for cls, tag in MODEL_KEYS:
-        if isinstance(value, cls):
-            keys.add((tag, value.slug))
-            return (tag, value.slug)
-    if isinstance(value, (tuple, list)):
+    kind = type(value)
+    if kind in PLAIN:
+        return value
+    tag = MODEL_TAGS.get(kind)
+    if tag:
+        keys.add((tag, value.slug))
+        return (tag, value.slug)
+    if kind is tuple or kind is list:
         if all(type(v) is str for v in value):
             return tuple(value)
         return tuple(signature(v, keys) for v in value)
     if isinstance(value, Mapping):
         return tuple((k, signature(v, keys)) for k, v in value.items())
-    if isinstance(value, functools.partial):  # partials compare by identity; compare what they call
+    if kind is functools.partial:  # partials compare by identity; compare what they call
         return ("partial", value.func, signature(value.args, keys), signature(value.keywords, keys))
     return value
 
@@ -314,6 +318,7 @@ class Good:
     assets: dict[str, bytes]  # static files as the Renderer serves them
     templates: dict[str, bytes]
     catalogs: dict[str, bytes]
+    data: dict[str, bytes]  # the files render.data_files makes
 
 
 @dataclass
@@ -385,11 +390,13 @@ class Preview:
                 result.rendered.append(page.file)
             else:
                 outputs[page.file], reads[page.file] = good.outputs[page.file], good.reads[page.file]
-        outputs.update(data_files(site, index, pages, renderer.base_url))  # sitemap, open data: cheap, always made
+        # The sitemap and open data are made from the content alone: remade after a content edit.
+        data = good.data if good is not None and not self.pending else data_files(site, index, pages, renderer.base_url)
+        outputs.update(data)
         self.out.mkdir(parents=True, exist_ok=True)
         result.written = update(outputs, self.out, self.good.outputs if self.good else None)
         self.good = Good(site, index, {p.file: p for p in pages}, groups, outputs, reads, contexts,
-                         dict(renderer.assets), templates, catalogs)
+                         dict(renderer.assets), templates, catalogs, data)
         self.pending = {}
 
     def affected(self, site, index, pages, assets, templates, catalogs, good: Good | None) -> set[str]:
