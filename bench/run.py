@@ -242,8 +242,9 @@ def measure_builds(engine: Path, content: Path, out: Path, runs: int, log) -> di
         (cold if r["exit"] == 0 else failures).append(r)
     if not cold:
         return {"error": "the build failed", "failures": [f["tail"] for f in failures]}
-    prime = run_build(engine, warm_args)  # fills the cache, if the engine keeps one
-    log(f"  warm-up build: {prime['seconds']:.2f} s")
+    if no_cache:  # a plain build fills the cache, if the engine keeps one
+        prime = run_build(engine, warm_args)
+        log(f"  warm-up build: {prime['seconds']:.2f} s")
     for i in range(runs):
         r = run_build(engine, warm_args)
         log(f"  warm {i + 1}/{runs}: {r['seconds']:.2f} s (CPU {r['cpu_seconds']:.2f} s)")
@@ -510,7 +511,11 @@ def main(argv=None) -> int:
     p.add_argument("--no-serve", action="store_true", help="skip the dev-server measurements")
     p.add_argument("--serve-timeout", type=float, default=600, help="seconds to wait for serve to start or reload")
     p.add_argument("--template", default="partnership.html", help="the template the serve benchmark edits")
+    p.add_argument("--report", action="store_true", help="only write results.md again from results.json")
     args = p.parse_args(argv)
+    if args.report:
+        write_markdown(json.loads((args.results / "results.json").read_text()), args.results / "results.md")
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     log = lambda text: print(text, flush=True)  # noqa: E731
 
