@@ -26,6 +26,9 @@ TOP_LEVEL = {"site.yaml", "vocabulary.yaml", "places", "partnerships", "explaine
 ALLOWED_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 NULL_TAG, STR_TAG, MERGE_TAG, VALUE_TAG = (f"tag:yaml.org,2002:{t}" for t in ("null", "str", "merge", "value"))
 LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+# Characters no text needs and XML (the feeds) cannot hold: C0/C1 controls but tab and line
+# break, and the two non-characters.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -193,6 +196,11 @@ def parse_doc(text: str, shown: str, kind: str, slug: str, lang: str | None) -> 
             raise ContentError(shown, 1, 1, "front matter is empty", lines[0])
         body_line = end + 2
     body = "\n".join(lines[body_line - 1 :])
+    control = CONTROL.search(body)
+    if control:
+        line = body_line + body.count("\n", 0, control.start())
+        raise ContentError(shown, line, control.start() - body.rfind("\n", 0, control.start()),
+                           f"control character U+{ord(control.group()):04X}: remove it", lines[line - 1])
     if kind == "explainer" and data is None:
         raise ContentError(shown, 1, 1, "explainer needs front matter: '---', title: …, '---'", lines[0])
     return RawDoc(shown, kind, slug, lang, data, body, body_line, 1 if data is not None else 0, lines)

@@ -150,6 +150,12 @@ def schema(site: Site, base_url: str) -> dict:
     }
 
 
+def spreadsheet_safe(value: str) -> str:
+    """A cell that starts like a formula is run by spreadsheets (OWASP: CSV injection);
+    a leading apostrophe makes them show it as text."""
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
 def csv_table(site: Site, base_url: str) -> str:
     """One row per partnership; a translated field becomes one column per language."""
     languages = site.config.languages
@@ -161,7 +167,7 @@ def csv_table(site: Site, base_url: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
     writer.writerow(header)
-    cells = lambda value: [value.values.get(lang, "") if value else "" for lang in languages]  # noqa: E731
+    cells = lambda value: [spreadsheet_safe(value.values.get(lang, "")) if value else "" for lang in languages]  # noqa: E731
     for p in site.partnerships.values():
         a, b = (site.places[slug] for slug in p.parties)
         writer.writerow([

@@ -18,7 +18,7 @@ from babel import Locale, UnknownLocaleError
 from yaml.constructor import SafeConstructor
 
 from .errors import ContentError
-from .load import SLUG, RawDoc
+from .load import CONTROL, SLUG, RawDoc
 from .model import (Event, Explainer, ExplainerVersion, Markdown, Partnership, PartialDate,
                     Place, Pos, Site, SiteConfig, Source, Term, Text, Vocabulary)
 
@@ -126,6 +126,10 @@ class Reader:
             return None
         if "TODO" in value:
             self.error(node, f"{what} still says TODO: fill it in")
+            return None
+        control = CONTROL.search(value)
+        if control:  # from an escape such as "\0": invisible, and not allowed in the XML feeds
+            self.error(node, f"{what} holds the control character U+{ord(control.group()):04X}: remove it")
             return None
         return value
 
