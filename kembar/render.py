@@ -19,12 +19,14 @@ from markdown.extensions.toc import slugify_unicode
 import nh3
 from babel import Locale
 from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup
 
+from . import views, worldmap
 from . import opendata, sitemap
 from .errors import ContentError
 from .model import Markdown as MarkdownDoc, PartialDate, Site, Text
@@ -131,8 +133,12 @@ class Renderer:
     # -- assets ---------------------------------------------------------------------
     def read_assets(self) -> dict[str, bytes]:
         static = self.project.templates / "static"
-        return {"static/" + p.relative_to(static).as_posix(): p.read_bytes()
-                for p in sorted(static.rglob("*")) if p.is_file()}
+        assets = {"static/" + p.relative_to(static).as_posix(): p.read_bytes()
+                  for p in sorted(static.rglob("*")) if p.is_file()}
+        # One stylesheet request per page: the map's styles ride along with the site's.
+        if "static/map.css" in assets and "static/site.css" in assets:
+            assets["static/site.css"] += b"\n" + assets.pop("static/map.css")
+        return assets
 
     def asset(self, name: str) -> str:
         """URL of a static file, with a content hash so browsers never keep a stale copy."""
@@ -185,6 +191,17 @@ class Renderer:
             # A fragment rendered in another language's catalog (the root 404 shows all three).
             render_in=lambda code, name: Markup(self.envs[code].get_template(name).render(fallbacks=[])),
             page_url=lambda key, to=lang: self.url(self.by_key[key][to].path),
+            # Maps, their legend and the directory's province facet (kembar/views.py).
+            partnership_map=lambda slugs, **kw: Markup(views.partnership_map(
+                site, slugs, lang=lang, url=self.url, country_name=lambda cc: locale.territories.get(cc, cc),
+                status_label=lambda s: views.plain(vocab.statuses[s].label, lang, site.config.default_lang),
+                land_href=self.asset("world.svg") if "static/world.svg" in self.assets else None, **kw)),
+            map_samples=lambda statuses: [(s, Markup(svg)) for s, svg in worldmap.legend_items(statuses)],
+            province_of=lambda slug: views.province_of(site, site.partnerships[slug]),
+            provinces=lambda: views.provinces(site),
+            # Markdown under a page's own h2 (a partnership's narrative): its ## become h3.
+            demote=lambda html: Markup(re.sub(r"<(/?)h([2-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", str(html))),
+            list_of=lambda items: Markup(format_list([Markup.escape(i) for i in items], locale=lang)) if items else "",
         )
         env.filters["page_url"] = lambda key: self.url(self.by_key[tuple(key)][lang].path)
         return env

@@ -128,3 +128,8 @@ def make_site(tmp_path):
     def make(overrides: dict | None = None, root: Path | None = None) -> Path:
         return write_site(root or tmp_path, {**SITE, **(overrides or {})})
     return make
+
+
+# The reader's fixture site, built and served once per session, and its headless Chromium
+# (tests/test_reader.py and tests/test_a11y.py).
+from reader_site import reader_browser, reader_site  # noqa: E402,F401

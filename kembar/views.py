@@ -1,0 +1,89 @@
+"""What the reader-facing templates compute from the site beyond the indexes:
+the map of a set of partnerships and the Indonesian province each belongs to.
+
+Templates own every UI string; these functions take the words they need (map
+title and description) from the template and the names from the content.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from markupsafe import Markup
+
+from . import worldmap
+from .model import Partnership, Site, Text
+
+PROVINCE_KINDS = ("province", "special-region")
+# Words that name the level of government, not the province: "Provinsi Bali" is "Bali".
+PROVINCE_WORDS = re.compile(r"^(provinsi|province of)\s+|\s+(province)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Province:
+    key: str  # a filter value: the province's place slug, or the kebab-cased region name
+    names: Text
+    place: str | None  # slug of the province's place page, if the site has one
+
+
+def plain(text: Text, lang: str, default: str) -> str:
+    """The text in lang, else the default language: for attributes, where no lang mark fits."""
+    return text.values.get(lang) or text.values.get(default) or next(iter(text.values.values()), "")
+
+
+def _bare(name: str) -> str:
+    return PROVINCE_WORDS.sub("", name.strip()).casefold()
+
+
+def province_of(site: Site, partnership: Partnership) -> Province | None:
+    """The Indonesian party's province: the party itself when it is a province or special
+    region, else its region, matched to a province place by name in any language."""
+    party = site.places[partnership.parties[0]]
+    if party.kind in PROVINCE_KINDS:
+        return Province(party.slug, party.names, party.slug)
+    if party.region is None:
+        return None
+    for place in site.places.values():
+        if place.kind in PROVINCE_KINDS and place.country == party.country and any(
+                name and _bare(name) == _bare(place.names.values.get(lang, ""))
+                for lang, name in party.region.values.items()):
+            return Province(place.slug, place.names, place.slug)
+    name = plain(party.region, site.config.default_lang, site.config.default_lang)
+    key = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "region"
+    return Province(key, party.region, None)
+
+
+def provinces(site: Site) -> dict[str, Province]:
+    """Every province that has a partnership, by key."""
+    found = (province_of(site, p) for p in site.partnerships.values())
+    return {p.key: p for p in sorted((p for p in found if p), key=lambda p: p.key)}
+
+
+def partnership_map(site: Site, slugs, *, lang: str, url: Callable[[str], str],
+                    country_name: Callable[[str], str], status_label: Callable[[str], str],
+                    title: str, desc: str, highlight: str | None = None, land_href: str | None = None) -> str:
+    """Inline SVG map of the given partnerships: a dot per party with a location (linked to
+    its place page), a line per partnership (linked to its page), named in the page's language.
+    land_href: URL of the shared world.svg whose outlines the map <use>s (see kembar/worldmap.py)."""
+    # Words from the templates arrive as Markup (escaped); the map escapes them itself.
+    title, desc = (Markup(w).striptags() if hasattr(w, "__html__") else str(w) for w in (title, desc))
+    default = site.config.default_lang
+    points, lines = {}, []
+    for slug in slugs:
+        p = site.partnerships[slug]
+        parties = [site.places[s] for s in p.parties]
+        for place in parties:
+            if place.location and place.slug not in points:
+                points[place.slug] = {
+                    "key": place.slug, "lat": place.location[0], "lon": place.location[1],
+                    "label": f"{plain(place.names, lang, default)} ({country_name(place.country)})",
+                    "href": url(f"{lang}/places/{place.slug}/"),
+                }
+        if all(place.location for place in parties):
+            a, b = (plain(place.names, lang, default) for place in parties)
+            lines.append({"from": p.parties[0], "to": p.parties[1], "status": p.status,
+                          "label": f"{a} – {b}: {status_label(p.status)}",
+                          "href": url(f"{lang}/partnerships/{slug}/")})
+    shared = {"land_href": land_href} if land_href else {}  # without it the map embeds its outlines
+    return worldmap.render_map(list(points.values()), lines, title=title, desc=desc, highlight=highlight, **shared)

@@ -1,0 +1,96 @@
+/* Kembar: filter and sort the partnership directory in place.
+   Progressive enhancement: without this script the page lists every partnership and
+   a panel of links leads to the sector, status, type, country and province pages.
+   The choice lives in the query string (?sector=tourism&sort=newest), so a filtered
+   list can be bookmarked and shared; the result count is announced politely. */
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-filters]");
+  var list = document.getElementById("results");
+  var count = document.getElementById("result-count");
+  if (!form || !list || !count || !window.URLSearchParams || !history.replaceState) return;
+
+  var FACETS = ["sector", "status", "type", "country", "province"];
+  var empty = document.querySelector("[data-empty]");
+  var browse = document.querySelector("[data-browse]");
+  var cards = Array.prototype.slice.call(list.children);
+  var lang = document.documentElement.lang || undefined;
+  var collator = new Intl.Collator(lang);
+  var numbers = new Intl.NumberFormat(lang);
+  var everything = count.textContent;
+  var template = count.getAttribute("data-template");
+  var titles = new Map(cards.map(function (card) {
+    var title = card.querySelector(".card-title");
+    return [card, title ? title.textContent.trim() : ""];
+  }));
+
+  function matches(card, chosen) {
+    return FACETS.every(function (name) {
+      var want = chosen[name];
+      if (!want) return true;
+      var have = card.getAttribute("data-" + (name === "sector" ? "sectors" : name)) || "";
+      return have.split(" ").indexOf(want) !== -1;
+    });
+  }
+
+  function byName(a, b) { return collator.compare(titles.get(a), titles.get(b)); }
+
+  function sorter(order) {
+    if (order === "newest" || order === "oldest") {
+      var sign = order === "newest" ? -1 : 1;
+      return function (a, b) {
+        var x = a.getAttribute("data-asof"), y = b.getAttribute("data-asof");
+        return x === y ? byName(a, b) : (x < y ? -sign : sign);
+      };
+    }
+    return byName;
+  }
+
+  function current() {
+    var chosen = {};
+    FACETS.concat("sort").forEach(function (name) { chosen[name] = form.elements[name].value; });
+    return chosen;
+  }
+
+  function apply(remember) {
+    var chosen = current();
+    var shown = 0;
+    cards.forEach(function (card) {
+      var ok = matches(card, chosen);
+      card.hidden = !ok;
+      if (ok) shown += 1;
+    });
+    cards.slice().sort(sorter(chosen.sort)).forEach(function (card) { list.appendChild(card); });
+    var filtered = FACETS.some(function (name) { return chosen[name]; });
+    var text = filtered ? template.replace("{shown}", numbers.format(shown)) : everything;
+    if (count.textContent !== text) count.textContent = text;
+    if (empty) empty.hidden = shown > 0;
+    if (remember) {
+      var query = new URLSearchParams();
+      FACETS.concat("sort").forEach(function (name) {
+        var value = chosen[name];
+        if (value && !(name === "sort" && value === "name")) query.set(name, value);
+      });
+      var search = query.toString();
+      history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
+    }
+  }
+
+  // Read a shared URL back; values the page does not offer are ignored.
+  var params = new URLSearchParams(location.search);
+  FACETS.concat("sort").forEach(function (name) {
+    var select = form.elements[name];
+    var value = params.get(name);
+    if (value === null) return;
+    select.value = value;
+    if (select.value !== value) select.selectedIndex = 0;
+  });
+
+  form.hidden = false;
+  if (browse) browse.hidden = true;
+  form.addEventListener("change", function () { apply(true); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
+  // A reset button clears the selects first and fires no change event.
+  form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
+  apply(false);
+})();
