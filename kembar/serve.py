@@ -542,12 +542,12 @@ class App:
         try:  # WSGI gives the decoded path as latin-1; URLs are UTF-8
             path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8")
         except UnicodeError:
-            return self.not_found(None)
+            return self.not_found(None, "")
         base = self.preview.base_path
         if path in ("/", base.rstrip("/")) and path != base:
             return "302 Found", [("Location", base)], b""
         if not path.startswith(base):
-            return self.not_found(None)
+            return self.not_found(None, path)
         rel = path[len(base):]
         lang = rel.split("/", 1)[0] or None
         target = self.resolve(rel)
@@ -557,7 +557,7 @@ class App:
                 return "301 Moved Permanently", [("Location", path + "/" + (f"?{query}" if query else ""))], b""
             target = self.resolve(rel + "index.html")
         if target is None or not os.path.isfile(target):
-            return self.not_found(lang)
+            return self.not_found(lang, path)
         if self.preview.errors and target.endswith(".html"):
             return self.errors(lang)
         with open(target, "rb") as f:
@@ -575,8 +575,8 @@ class App:
             return None
         return target if os.path.exists(target) else None
 
-    def not_found(self, lang):
-        if self.preview.errors:
+    def not_found(self, lang, path: str):
+        if self.preview.errors and os.path.splitext(path)[1] in ("", ".html"):  # a page, not /favicon.ico
             return self.errors(lang)
         page = self.resolve("404.html")
         if page and os.path.isfile(page):

@@ -161,6 +161,7 @@ def test_errors_replace_every_page_until_the_next_good_save(server):
         assert "\n    status: signed\n            ^" in body  # the source line and a caret under the column
         assert "livereload.js" in body  # so the next good save brings the page back
     assert server.get("/kota-kembar/static/site.css")[0] == 200  # assets are still served
+    assert server.get("/favicon.ico")[0] == 404  # not a page: no error page for it
     assert "unknown status 'signed'" in server.log.read_text()  # and the terminal says it too
 
     server.edit(RECORD, "status: signed", "status: active")
@@ -168,6 +169,39 @@ def test_errors_replace_every_page_until_the_next_good_save(server):
     status, _, body = server.get(PAGE)
     assert status == 200 and "Content errors" not in body
     ws.close()
+
+
+def test_the_open_browser_tab_reloads_after_each_save(server, tmp_path):
+    """Headless Chromium on a page: livereload.js (injected by the server) reloads the tab
+    after a save, shows the errors after a bad one and the page again after the fix."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'chromium'}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    try:
+        wait = WebDriverWait(driver, 30)
+        driver.get(f"http://127.0.0.1:{server.port}{PAGE}")
+        wait.until(lambda d: "Browser Connected" in server.log.read_text())
+        driver.execute_script("window.kembarMarker = 1")  # gone once the tab reloads
+        server.edit(RECORD, "en: Badung is exploring a partnership with Fujisawa.",
+                    "en: Badung and Fujisawa are talking about a partnership.")
+        wait.until(lambda d: "Badung and Fujisawa are talking about a partnership." in d.page_source)
+        assert driver.execute_script("return window.kembarMarker") is None
+
+        server.edit(RECORD, "status: loi-signed", "status: signed")
+        wait.until(lambda d: d.title == "Content errors")
+        assert "unknown status 'signed'" in driver.find_element("css selector", "ol.errors").text
+        server.edit(RECORD, "status: signed", "status: loi-signed")
+        wait.until(lambda d: "Badung and Fujisawa are talking about a partnership." in d.page_source)
+        assert driver.execute_script("return document.documentElement.lang") == "en"
+    finally:
+        driver.quit()
 
 
 def test_never_serves_a_file_outside_the_output_folder(server):
