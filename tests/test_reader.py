@@ -99,6 +99,22 @@ def test_a_shared_url_restores_the_filters_and_the_order(reader_site, reader_bro
                                         "yogyakarta-kyoto"]
 
 
+def test_on_a_phone_the_list_comes_first_unless_a_filter_is_on(reader_site, reader_browser):
+    browser = reader_browser.set(width=360, js=True)
+    try:
+        d = browser.get(reader_site.url("en/partnerships/"))
+        panel = d.find_element(By.CSS_SELECTOR, "[data-filter-panel]")
+        assert panel.get_attribute("open") is None
+        assert not d.find_element(By.ID, "filter-sector").is_displayed()
+        d.find_element(By.CSS_SELECTOR, "[data-filter-panel] summary").click()
+        assert d.find_element(By.ID, "filter-sector").is_displayed()
+        d = browser.get(reader_site.url("en/partnerships/?status=active"))
+        assert d.find_element(By.CSS_SELECTOR, "[data-filter-panel]").get_attribute("open") == "true"
+        assert sorted(visible_cards(d)) == ["bandung-braunschweig", "yogyakarta-kyoto"]
+    finally:
+        browser.set(width=1280)
+
+
 def test_sorting_by_name_and_by_date(reader_site, reader_browser):
     d = reader_browser.set(width=1280, js=True).get(reader_site.url("en/partnerships/"))
     titles = lambda: d.execute_script(  # noqa: E731

@@ -88,6 +88,11 @@
 
   form.hidden = false;
   if (browse) browse.hidden = true;
+  var panel = form.querySelector("[data-filter-panel]");
+  if (panel && (FACETS.some(function (name) { return form.elements[name].value; }) ||
+                !window.matchMedia || window.matchMedia("(min-width: 40rem)").matches)) {
+    panel.open = true;
+  }
   form.addEventListener("change", function () { apply(true); });
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
   // A reset button clears the selects first and fires no change event.
