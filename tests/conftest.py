@@ -132,4 +132,4 @@ def make_site(tmp_path):
 
 # The reader's fixture site, built and served once per session, and its headless Chromium
 # (tests/test_reader.py and tests/test_a11y.py).
-from reader_site import reader_browser, reader_site  # noqa: E402,F401
+from reader_site import reader_browser, reader_bundled, reader_site  # noqa: E402,F401

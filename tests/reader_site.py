@@ -361,6 +361,25 @@ def reader_site(tmp_path_factory):
     httpd.server_close()
 
 
+@pytest.fixture(scope="session")
+def reader_bundled(tmp_path_factory):
+    """The content of this repository (read in place, never written), built in memory
+    without the search index and served the same way: real names are longer than any fixture's."""
+    from kembar import pipeline
+    from kembar.write import write
+
+    _, outputs, errors = pipeline.build(ROOT / "content", base_url=BASE_URL)
+    assert errors == [], errors
+    www = tmp_path_factory.mktemp("reader-bundled") / "www"
+    write(outputs, www / "kota-kembar")
+    handler = functools.partial(_Quiet, directory=str(www))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield Served(www / "kota-kembar", f"http://127.0.0.1:{httpd.server_address[1]}")
+    httpd.shutdown()
+    httpd.server_close()
+
+
 class Browser:
     """One headless Chromium with the switches the tests need: width, dark mode, JavaScript."""
 

@@ -244,22 +244,31 @@ def test_the_map_styles_come_with_the_one_stylesheet(reader_site):
 
 # -- phones, slow networks, no JavaScript -----------------------------------------------------
 
-def test_nothing_scrolls_sideways_at_360_pixels(reader_site, reader_browser):
+def test_nothing_scrolls_sideways_at_360_pixels(reader_site, reader_bundled, reader_browser):
+    """Every page type of the fixture site, and the busiest pages of the bundled content,
+    with every <details> (the map tables, the browse panel) open."""
+    bundled = [f"{lang}/{path}" for lang in LANGS for path in (
+        "", "partnerships/", "partnerships/badung-fujisawa/", "partnerships/banda-aceh-higashimatsushima/",
+        "places/bandung/", "sectors/culture/", "explainers/how-partnerships-form/")]
     browser = reader_browser.set(width=360, js=True)
     wide = []
-    for lang in LANGS:
-        for path in existing(reader_site, lang):
-            d = browser.get(reader_site.url(path))
-            d.execute_script("document.querySelectorAll('details').forEach(e => e.open = true)")
-            width = d.execute_script("return document.documentElement.scrollWidth")
-            if width > 360:
-                wide.append((path, width))
-    browser.set(width=1280)
+    try:
+        for site, paths in ((reader_site, [p for lang in LANGS for p in existing(reader_site, lang)]),
+                            (reader_bundled, [p for p in bundled if (reader_bundled.out / p / "index.html").is_file()])):
+            for path in paths:
+                d = browser.get(site.url(path))
+                d.execute_script("document.querySelectorAll('details').forEach(e => e.open = true)")
+                width = d.execute_script("return document.documentElement.scrollWidth")
+                if width > 360:
+                    wide.append((site.url(path), width))
+    finally:
+        browser.set(width=1280)
     assert wide == []
 
 
 class Refs(HTMLParser):
-    """Every URL a page would fetch by itself: link, script, img, source, iframe."""
+    """Every URL a page would fetch by itself: link, script, img, source, iframe, and the
+    SVG <use> of a map's shared outlines."""
 
     def __init__(self):
         super().__init__()
@@ -271,6 +280,8 @@ class Refs(HTMLParser):
             self.fetched.append(a.get("href"))
         elif tag in ("script", "img", "iframe", "source", "audio", "video") and a.get("src"):
             self.fetched.append(a["src"])
+        elif tag in ("use", "image") and a.get("href"):
+            self.fetched.append(a["href"])
         elif tag == "link":  # canonical and alternates name the site's own address
             assert a["href"].startswith((BASE_URL, BASE_PATH)), a
 
