@@ -91,6 +91,9 @@ def cmd_build(args) -> int:
     except search.SearchIndexError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    except OSError as e:  # a full disk, a read-only folder: the previous site is still there
+        print(f"error: cannot write the site to {args.out}: {e.strerror or e}", file=sys.stderr)
+        return 1
     pages = sum(name.endswith(".html") for name in outputs)
     print(f"built {pages} pages ({len(outputs)} files) into {args.out} in {time.perf_counter() - start:.2f} s")
     if not args.no_search:

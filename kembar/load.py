@@ -169,10 +169,11 @@ def decode(raw: bytes, shown: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        before = raw[: e.start]
+        plain = lambda b: b.replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # noqa: E731 - line ends as below
+        before = plain(raw[: e.start])
         line = before.count(b"\n") + 1
         col = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
-        source = raw.split(b"\n")[line - 1].decode("utf-8", "replace").rstrip("\r")
+        source = plain(raw).split(b"\n")[line - 1].decode("utf-8", "replace")
         raise ContentError(shown, line, col, f"file is not UTF-8 (byte 0x{raw[e.start]:02x}); save it as UTF-8",
                            source) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
