@@ -5,7 +5,8 @@ by a local HTTP server thread, and one headless Chromium.
 The site is small but covers every case a reader page has to handle: every status (an
 expired partnership with its earlier stages), every type, a province party and a city
 in a province that has no page, a partner country without a location, a Japanese page
-that falls back to Indonesian, a long narrative and a caution.
+that falls back to Indonesian, a sector named only in Indonesian, a long narrative and
+a caution.
 """
 from __future__ import annotations
 
@@ -57,12 +58,16 @@ VOCABULARY = "types:\n" + _terms([
     ("labour", "Ketenagakerjaan", "Labour", "労働"),
     ("vocational-training", "Pelatihan vokasi", "Vocational training", "職業訓練"),
     ("labour-placement", "Penempatan tenaga kerja", "Labour placement", "人材送り出し"),
-    ("msme", "UMKM", "MSMEs", "中小零細企業"), ("infrastructure", "Infrastruktur", "Infrastructure", "インフラ"),
+    ("infrastructure", "Infrastruktur", "Infrastructure", "インフラ"),
     ("environment", "Lingkungan hidup", "Environment", "環境"),
     ("waste", "Pengelolaan sampah", "Waste management", "廃棄物処理"),
     ("transport", "Transportasi", "Transport", "交通"), ("trade", "Perdagangan", "Trade", "貿易"),
     ("disaster", "Penanggulangan bencana", "Disaster management", "防災"),
-]) + "\nplace_kinds:\n" + _terms([
+]) + """
+  msme:
+    label: {id: UMKM}
+    definition: {id: "Usaha mikro, kecil, dan menengah."}
+""" + "place_kinds:\n" + _terms([
     ("village", "Desa", "Village", "村"), ("city", "Kota", "City", "市"),
     ("regency", "Kabupaten", "Regency", "県（カブパテン）"), ("province", "Provinsi", "Province", "州"),
     ("special-region", "Daerah istimewa", "Special region", "特別州"),

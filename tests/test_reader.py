@@ -138,6 +138,9 @@ def test_without_javascript_the_filters_are_links_to_the_term_pages(reader_site)
         assert f'href="{href}"' in browse, href
     assert "Sulawesi" not in browse  # no page to link to: a JavaScript-only filter
     assert '<option value="sulawesi-selatan">South Sulawesi</option>' in html
+    # A label that falls back to Indonesian says so, in the options and in the links.
+    assert '<option value="msme" lang="id">UMKM</option>' in html
+    assert '<a class="tag" href="/kota-kembar/en/sectors/msme/"><span lang="id">UMKM</span> (1)</a>' in browse
     assert re.search(r'<form class="filters" data-filters hidden', html)
     # Every card carries what the filters need.
     assert ('data-sectors="culture arts heritage tourism education labour vocational-training labour-placement msme '
