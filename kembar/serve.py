@@ -375,18 +375,20 @@ class Preview:
         good = self.good
         if good is not None and (site.config != good.site.config or site.vocabulary != good.site.vocabulary):
             good = None  # the site settings or the vocabulary reach every page
-        todo = self.affected(site, index, pages, renderer.assets, templates, catalogs, good)
+        contexts, context_keys = {}, {}
+        for page in pages:
+            context_keys[page.file] = keys = set()
+            contexts[page.file] = signature(page.context, keys)
+        todo = self.affected(site, index, pages, contexts, renderer.assets, templates, catalogs, good)
         outputs: dict[str, bytes] = dict(renderer.assets)
-        reads, contexts, groups = {}, {}, group_signatures(pages)
+        reads, groups = {}, group_signatures(pages)
         for page in pages:
             if page.file in outputs:
                 raise ContentError(page.sources[0] if page.sources else "content", 1, 1,
                                    f"two pages would be written to {page.file}")
-            keys: set = set()
-            contexts[page.file] = signature(page.context, keys)
             if page.file in todo:
                 outputs[page.file], read = renderer.render_tracked(page)
-                reads[page.file] = read | keys
+                reads[page.file] = read | context_keys[page.file]
                 result.rendered.append(page.file)
             else:
                 outputs[page.file], reads[page.file] = good.outputs[page.file], good.reads[page.file]
@@ -399,7 +401,7 @@ class Preview:
                          dict(renderer.assets), templates, catalogs, data)
         self.pending = {}
 
-    def affected(self, site, index, pages, assets, templates, catalogs, good: Good | None) -> set[str]:
+    def affected(self, site, index, pages, contexts, assets, templates, catalogs, good: Good | None) -> set[str]:
         """The output files of the pages that must be rendered again: those that read
         something the edits since the last good build changed."""
         if good is None:
@@ -429,7 +431,7 @@ class Preview:
                     or ("page", page.key) in dirty  # its alternates and language switch
                     or changed_files.intersection(page.sources)
                     or not dirty.isdisjoint(good.reads[page.file])
-                    or signature(page.context, set()) != good.contexts[page.file]):
+                    or contexts[page.file] != good.contexts[page.file]):
                 todo.add(page.file)
         return todo
 
