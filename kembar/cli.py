@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import i18n, pipeline, scaffold, search
+from . import i18n, links, pipeline, scaffold, search
 from .errors import report
 from .write import write
 
@@ -29,7 +29,7 @@ def parser() -> argparse.ArgumentParser:
                        help="content folder to read (default: content)")
 
     def strict_arg(q):
-        q.add_argument("--strict", action="store_true", help="fail (exit 1) when anything is untranslated")
+        q.add_argument("--strict", action="store_true", help="fail (exit 1) when anything is untranslated or a link is dead")
 
     b = sub.add_parser("build", help="build the site (the default command)")
     content_arg(b)
@@ -78,6 +78,9 @@ def build_or_report(args):
     if missing:
         print(f"warning: {len(missing)} translations are missing (pages fall back to "
               f"{site.config.default_lang}); see: python build.py i18n status", file=sys.stderr)
+    dead = links.check(site, outputs, args.base_url, args.content.resolve().parent) if args.strict else []
+    if dead:
+        return site, None, report(dead, sys.stderr)
     return site, outputs, 0
 
 

@@ -1,0 +1,209 @@
+"""Link integrity of a built site: every internal link, asset, #fragment and hreflang
+target resolves to a file of the same build, under the base path.
+
+Run on the rendered outputs (path -> bytes) before anything is written: by
+`build --strict` and `check --strict`, and by the tests. A dead link is a ContentError at
+the content file that made the page (Page.sources), or at the page's template, or at the
+line of a non-page output (feed, sitemap, open data) that holds it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+from xml.etree import ElementTree
+
+from .errors import ContentError
+from .plan import plan
+from .resolve import resolve
+
+# Attributes that hold a URL, per element ('*': any element).
+URL_ATTRIBUTES = {"a": ("href",), "area": ("href",), "link": ("href",), "script": ("src",), "img": ("src", "srcset"),
+                  "source": ("src", "srcset"), "iframe": ("src",), "audio": ("src",), "video": ("src", "poster"),
+                  "track": ("src",), "form": ("action",), "object": ("data",), "use": ("href", "xlink:href"),
+                  "image": ("href", "xlink:href")}
+TOP = {"", "top"}  # fragments a browser resolves without an id
+ROBOTS_SITEMAP = re.compile(r"^Sitemap:\s*(\S+)", re.M | re.I)
+
+
+class Page(HTMLParser):
+    """The ids and the links of one HTML (or SVG) document, with the line of each link."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, int, int]] = []  # (url, line, col)
+
+    def handle_starttag(self, tag, attrs):
+        line, col = self.getpos()
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id" or (tag == "a" and name == "name"):
+                self.ids.add(value)
+            elif name in URL_ATTRIBUTES.get(tag, ()):
+                urls = [part.split()[0] for part in value.split(",") if part.strip()] if name == "srcset" else [value]
+                self.links += [(url, line, col + 1) for url in urls]
+
+    handle_startendtag = handle_starttag
+
+
+def parse_html(data: bytes) -> Page:
+    page = Page()
+    page.feed(data.decode("utf-8", "replace"))
+    page.close()
+    return page
+
+
+def xml_links(data: bytes) -> list[tuple[str, int, int]]:
+    """href attributes and <loc> texts of a feed or sitemap (ElementTree gives no lines:
+    each is found again in the text for its line)."""
+    text = data.decode("utf-8", "replace")
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return []  # not XML after all; the publishing tests check well-formedness
+    found = []
+    for element in root.iter():
+        urls = [v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "href"]
+        if element.tag.rsplit("}", 1)[-1] == "loc" and element.text:
+            urls.append(element.text.strip())
+        found += [(url, *line_col(text, url)) for url in urls]
+    return found
+
+
+def json_links(data: bytes, base_url: str) -> list[tuple[str, int, int]]:
+    """Strings of the open data that are addresses on this site."""
+    text = data.decode("utf-8", "replace")
+
+    def strings(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+        elif isinstance(value, str) and value.startswith(base_url):
+            yield value
+
+    try:
+        found = sorted(set(strings(json.loads(text))))
+    except ValueError:
+        return []
+    return [(url, *line_col(text, url)) for url in found]
+
+
+def line_col(text: str, needle: str) -> tuple[int, int]:
+    at = text.find(needle)
+    if at < 0:
+        return 1, 1
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+
+
+class Target:
+    """Resolves URLs found on one site to its output files."""
+
+    def __init__(self, outputs: dict[str, bytes], base_url: str):
+        self.outputs = outputs
+        parts = urlsplit(base_url)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
+        self.ids: dict[str, set[str]] = {}
+        self.seen: dict[str, str | None] = {}  # page-independent URL -> problem
+
+    def page_url(self, name: str) -> str:
+        return self.origin + self.base_path + (name[: -len("index.html")] if name.endswith("index.html") else name)
+
+    def file(self, path: str) -> str | None:
+        """The output file a site path leads to, as a web server would find it."""
+        path = unquote(path)
+        for name in (path, path + "index.html" if path.endswith("/") or not path else path + "/index.html"):
+            if name in self.outputs:
+                return name
+        return None
+
+    def problem(self, url: str, page_name: str) -> str | None:
+        """None if `url`, found on output `page_name`, resolves; else what is wrong."""
+        if url.startswith(("mailto:", "tel:", "data:", "javascript:")):
+            return None
+        if url.startswith(("/", "http:", "https:")) and not url.startswith("//"):  # the same from every page
+            if url not in self.seen:
+                self.seen[url] = self.resolve(url, page_name)
+            return self.seen[url]
+        return self.resolve(url, page_name)
+
+    def resolve(self, url: str, page_name: str) -> str | None:
+        parts = urlsplit(urljoin(self.page_url(page_name), url))
+        if parts.scheme not in ("http", "https") or f"{parts.scheme}://{parts.netloc}" != self.origin:
+            return None  # another site
+        if not parts.path.startswith(self.base_path) and parts.path + "/" != self.base_path:
+            return f"outside the base path {self.base_path}"
+        name = self.file(parts.path[len(self.base_path):])
+        if name is None:
+            return "leads to no page or file of the site"
+        fragment = unquote(parts.fragment)
+        if fragment not in TOP and fragment not in self.ids_of(name):
+            return f"#{fragment} is no id on {name}"
+        return None
+
+    def ids_of(self, name: str) -> set[str]:
+        if name not in self.ids:
+            self.ids[name] = parse_html(self.outputs[name]).ids if name.endswith((".html", ".svg")) else set()
+        return self.ids[name]
+
+
+def check(site, outputs: dict[str, bytes], base_url: str | None = None, root: Path | None = None) -> list[ContentError]:
+    """Every dead internal link of a rendered site, one error per link and source.
+    `root` is the content folder's parent: given, errors point at the line of the
+    content file where the link is written, when it is written there."""
+    base_url = (base_url or site.config.base_url).rstrip("/") + "/"
+    target = Target(outputs, base_url)
+    pages = {page.file: page for page in plan(site, resolve(site))}
+    dead: dict[tuple, list[str]] = {}  # (path, line, col, url, problem) -> pages it is on
+    for name in sorted(outputs):
+        data = outputs[name]
+        if name.endswith(".html"):
+            parsed = parse_html(data)
+            target.ids.setdefault(name, parsed.ids)
+            links = parsed.links
+        elif name.endswith(".xml"):
+            links = xml_links(data)
+        elif name.endswith((".json", ".geojson")):
+            links = json_links(data, base_url)
+        elif name == "robots.txt":
+            text = data.decode("utf-8", "replace")
+            links = [(m.group(1), *line_col(text, m.group(1))) for m in ROBOTS_SITEMAP.finditer(text)]
+        else:
+            continue
+        for url, line, col in links:
+            problem = target.problem(url, name)
+            if problem:
+                where = source_of(pages.get(name), url, root) or (name, line, col)
+                dead.setdefault((*where, url, problem), []).append(name)
+    errors = []
+    for (path, line, col, url, problem), on in sorted(dead.items()):
+        shown = on[0].removesuffix("index.html")
+        more = f" and {len(on) - 1} more" if len(on) > 1 else ""
+        errors.append(ContentError(path, line, col, f"dead link {url} on {shown or '/'}{more}: {problem}"))
+    return errors
+
+
+def source_of(page, url: str, root: Path | None) -> tuple[str, int, int] | None:
+    """Where a page's link comes from: the line of a content file that has it written out,
+    else the page's first content file, else its template."""
+    if page is None:
+        return None
+    if root is not None:
+        for source in page.sources:
+            try:
+                text = (root / source).read_text(encoding="utf-8-sig")
+            except (OSError, ValueError):
+                continue
+            for needle in (url, urlsplit(url).path):
+                if needle and needle in text:
+                    return (source, *line_col(text.replace("\r\n", "\n"), needle))
+    if page.sources:
+        return page.sources[0], 1, 1
+    return f"templates/{page.template}", 1, 1
