@@ -366,6 +366,9 @@ def read_site(r: Reader) -> SiteConfig | None:
     if base_url and (urlsplit(base_url).query or urlsplit(base_url).fragment):
         r.error(found["base_url"], "base_url is where the site lives: no '?…' or '#…' part")
         base_url = None
+    elif base_url and "@" in urlsplit(base_url).netloc:  # it is printed on every page
+        r.error(found["base_url"], "base_url must not hold a user name or password")
+        base_url = None
     if not (title and description and languages and base_url):
         return None
     return SiteConfig(title, description, tuple(languages), base_url.rstrip("/") + "/", contact)
