@@ -117,7 +117,9 @@ def test_serves_every_language_under_the_base_path(server):
     assert status == 301 and headers["Location"] == "/kota-kembar/en/"
     assert server.get("/kota-kembar/static/site.css")[1]["Content-Type"] == "text/css; charset=utf-8"
     assert server.get("/kota-kembar/static/favicon.svg")[1]["Content-Type"] == "image/svg+xml"
-    assert server.get("/kota-kembar/en/no-such-page/")[0] == 404
+    status, _, body = server.get("/kota-kembar/en/no-such-page/")
+    assert status == 404  # with the site's own 404 page
+    assert re.search(r"<title>.*?</title>", (server.out / "404.html").read_text(encoding="utf-8")).group(0) in body
     assert server.get("/elsewhere/")[0] == 404
 
 
