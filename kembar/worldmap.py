@@ -1,8 +1,9 @@
 """Partnership maps drawn at build time as inline SVG (no tiles, no JavaScript).
 
-    render_map(points, lines, *, title, desc, highlight=None, ident=None) -> str
+    render_map(points, lines, *, title, desc, highlight=None, ident=None, land_href=None) -> str
     status_sample_svg(status) -> str
     legend_items(statuses=None) -> [(status, sample_svg), ...]
+    land_svg() -> str  # the text of templates/static/world.svg
     STATUSES  # status term -> dash pattern, in legend order
 
 points: dicts {key, lat, lon, label, href}; lines: dicts {from, to, status,
@@ -11,16 +12,22 @@ partner.  label is the accessible name (and tooltip) of the dot or line.
 Labels and hrefs come from content and are always escaped.  Styles are in
 templates/static/map.css.
 
-Country outlines come from kembar/data/world.json (see tools/world_atlas.py):
-a topology of arcs in 1/20 degree, equirectangular with the seam at 30°W so
-that every line from Indonesia to its partners stays on one side of it.
+The land is drawn once for the whole site: templates/static/world.svg (made
+by land_svg(), written by tools/world_atlas.py, committed) holds every country
+outline as <g id="land"> and <g id="borders"> in world units (1/LAND_UNIT
+degree, equirectangular, the seam at 30°W so that every line from Indonesia to
+its partners stays on one side of it).  A map shows it with two <use> elements
+scaled and moved into its own view, so a map costs a few hundred bytes and no
+geometry work; browsers fetch world.svg once and clip it to each map's view.
+The file has no colours: fill and stroke on the <use> elements (map.css)
+reach the outlines by inheritance, dark mode included.  Without land_href a
+map embeds the outlines near its view instead (a standalone SVG, larger).
 
 The viewBox is always VIEW_W units wide whatever the crop, so the stroke
-widths and dash patterns look the same on every map.  Arcs are simplified to
-about TOLERANCE viewBox units and rounded to whole units, which keeps a map
-small; simplifying arcs (not rings) keeps shared borders identical on both
-sides.  Output is deterministic: inputs are sorted and numbers have a fixed
-format.
+widths and dash patterns look the same on every map.  The outlines keep the
+detail the closest crop (MIN_W degrees wide) needs, about LAND_TOLERANCE;
+simplifying arcs (not rings) keeps shared borders identical on both sides.
+Output is deterministic: inputs are sorted and numbers have a fixed format.
 """
 
 import functools
@@ -31,16 +38,21 @@ import math
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "world.json"
+CENTRAL_MERIDIAN = 150.0  # degrees east, as in world.json (a test checks): the seam is at 30°W
 VIEW_W = 800  # viewBox width; about one unit per CSS pixel in a typical content column
 WORLD = (0.0, -84.0, 360.0, 57.0)  # x0, y0, x1, y1 in degrees (y = -lat): no Antarctica
 WORLD_SPAN = 150.0  # crops wider than this (degrees) show the whole world
 MIN_W = 28.0  # degrees: even two neighbouring towns get a view with some context
 ASPECT = (1.0, 2.4)  # width/height limits: no towers, no slivers
-TOLERANCE = 2.0  # viewBox units: outlines are simplified to about this much
-SPECK = 12.0  # square viewBox units: islands smaller than this are left out
 BEND = 0.15  # curve offset as a share of the line length
 DOT_R = 6
 HERE_R = 8
+# The land layer, in world units (LAND_UNIT per degree, the unit of world.json).
+# At the closest crop (MIN_W) one unit is VIEW_W / MIN_W / LAND_UNIT ≈ 1.4
+# viewBox units, so these keep what a zoomed-in map shows (Bali, Lombok).
+LAND_UNIT = 20
+LAND_TOLERANCE = 1.0  # world units: Douglas-Peucker tolerance of the outlines
+LAND_SPECK = 6.0  # square world units: islands (and holes) smaller than this go
 
 # Dash pattern per status, so colour is never the only cue (WCAG 1.4.1);
 # map.css holds the colours and draws past partnerships thinner.  Lengths are
@@ -57,19 +69,88 @@ STATUSES = {
 }
 
 
-@functools.lru_cache(maxsize=1)
-def _world():
-    """Arcs (absolute stored units), countries as rings of arc references, border arcs."""
-    data = json.loads(DATA.read_text(encoding="utf-8"))
-    arcs = [_undelta(a) for a in data["arcs"]]
-    boxes = [_bbox(a) for a in arcs]
-    countries = []
-    for c in data["countries"]:
-        rings = c["rings"]
-        used = [boxes[r if r >= 0 else ~r] for ring in rings for r in ring]
-        box = (min(b[0] for b in used), min(b[1] for b in used), max(b[2] for b in used), max(b[3] for b in used))
-        countries.append((box, rings))
-    return data["projection"], arcs, boxes, countries, data["borders"]
+@functools.lru_cache(maxsize=2)
+def _world(path=DATA):
+    """Arcs (absolute world units), each country's rings as arc references, border arcs."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [_undelta(a) for a in data["arcs"]], [c["rings"] for c in data["countries"]], data["borders"]
+
+
+@functools.lru_cache(maxsize=2)
+def _land(path=DATA):
+    """The land layer: (bbox, path data) per ring and per border arc, in world units.
+
+    Computed once per process, and only for land_svg() and maps without
+    land_href; a site's maps use the committed world.svg instead.
+    """
+    arcs, countries, borders = _world(path)
+    simple = [_simplify(a, LAND_TOLERANCE) for a in arcs]
+    rings, used = [], set()
+    for refs in (refs for country in countries for refs in country):
+        pts = []
+        for r in refs:
+            arc = simple[r] if r >= 0 else simple[~r][::-1]
+            pts.extend(arc if not pts else arc[1:])
+        pts = _tidy(pts, closed=True)
+        if len(pts) >= 3 and _area(pts) >= LAND_SPECK:
+            rings.append((_bbox(pts), _path([pts], True)))
+            used.update(r if r >= 0 else ~r for r in refs)
+    lines = []
+    for i in borders:
+        pts = _tidy(simple[i], closed=False)
+        if i in used and len(pts) >= 2:  # no border round an island too small to draw
+            lines.append((_bbox(pts), _path([pts], False)))
+    return rings, lines
+
+
+def land_svg(path=DATA):
+    """The text of templates/static/world.svg (from world.json at path): every outline, no colours.
+
+    One path for all land (no hairline seams between neighbours) and one for
+    all borders; non-scaling strokes keep borders thin in zoomed-in maps.
+    """
+    rings, lines = _land(path)
+    x0, y0, x1, y1 = (v * LAND_UNIT for v in WORLD)
+    box = " ".join(_num(v) for v in (x0, y0, x1 - x0, y1 - y0))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}">\n'
+        f"<!-- Natural Earth 1:50m admin-0 countries (public domain) in 1/{LAND_UNIT} degree, "
+        f"equirectangular, central meridian {_num(CENTRAL_MERIDIAN)}E, y = -latitude. "
+        "Made by kembar/worldmap.py land_svg() from kembar/data/world.json; "
+        "regenerate with tools/world_atlas.py, do not edit. -->\n"
+        '<g id="land"><path vector-effect="non-scaling-stroke" d="' + "".join(d for _, d in rings) + '"/></g>\n'
+        '<g id="borders"><path vector-effect="non-scaling-stroke" d="' + "".join(d for _, d in lines) + '"/></g>\n'
+        "</svg>\n"
+    )
+
+
+@functools.lru_cache(maxsize=512)  # only for maps without land_href
+def _land_near(x0, y0, w, h):
+    """Land and border path data of the rings and arcs that reach into the view (degrees)."""
+    rings, lines = _land()
+    lo_x, lo_y, hi_x, hi_y = x0 * LAND_UNIT, y0 * LAND_UNIT, (x0 + w) * LAND_UNIT, (y0 + h) * LAND_UNIT
+
+    def seen(b):
+        return not (b[2] < lo_x or b[0] > hi_x or b[3] < lo_y or b[1] > hi_y)
+
+    return "".join(d for b, d in rings if seen(b)), "".join(d for b, d in lines if seen(b))
+
+
+def _land_layer(x0, y0, w, h, scale, land_href):
+    """The outlines moved and scaled from world units into the map's viewBox.
+
+    The colours on the <use> elements (or paths) are a fallback for readers
+    that drop the stylesheet; map.css wins, and the outlines inherit them.
+    """
+    k = f"{scale / LAND_UNIT:.6g}"
+    head = f'<g aria-hidden="true" transform="matrix({k} 0 0 {k} {_num(-x0 * scale)} {_num(-y0 * scale)})">'
+    if land_href:
+        href = html.escape(str(land_href))
+        return (f'{head}<use class="wm-land" fill="#ddd" href="{href}#land"/>'
+                f'<use class="wm-border" fill="none" stroke="#999" href="{href}#borders"/></g>')
+    land, borders = _land_near(x0, y0, w, h)
+    return (f'{head}<path class="wm-land" fill="#ddd" vector-effect="non-scaling-stroke" d="{land}"/>'
+            f'<path class="wm-border" fill="none" stroke="#999" vector-effect="non-scaling-stroke" d="{borders}"/></g>')
 
 
 def _undelta(flat):
@@ -111,27 +192,9 @@ def _simplify(pts, tol):
     return [p for p, k in zip(pts, keep) if k]
 
 
-@functools.lru_cache(maxsize=8)
-def _arcs_at(step):
-    """Arcs simplified for one tolerance step, filled in lazily.
-
-    Simplifying arcs rather than rings keeps shared borders identical on both
-    sides; the cache makes a site build simplify each arc once per step.
-    """
-    return [None] * len(_world()[1])
-
-
-def _arc(step, i):
-    cache = _arcs_at(step)
-    if cache[i] is None:
-        cache[i] = _simplify(_world()[1][i], 2 ** (step / 2))
-    return cache[i]
-
-
 def project(lat, lon):
     """(x, y) in degrees: x east of the seam (0..360), y = -lat."""
-    meridian = _world()[0]["central_meridian"]
-    return (float(lon) - meridian + 180.0) % 360.0, -float(lat)
+    return (float(lon) - CENTRAL_MERIDIAN + 180.0) % 360.0, -float(lat)
 
 
 def _num(v):
@@ -180,36 +243,6 @@ def _view(xy):
     return x0, y0, w, h
 
 
-def _clip_ring(pts, lo_x, lo_y, hi_x, hi_y):
-    """Sutherland-Hodgman against a rectangle; the cut lies outside the visible area."""
-    edges = (
-        (lambda p: p[0] >= lo_x, 0, lo_x),
-        (lambda p: p[0] <= hi_x, 0, hi_x),
-        (lambda p: p[1] >= lo_y, 1, lo_y),
-        (lambda p: p[1] <= hi_y, 1, hi_y),
-    )
-    for inside, axis, v in edges:
-        if not pts:
-            return pts
-        res = []
-        for i, cur in enumerate(pts):
-            prev = pts[i - 1]
-            if inside(cur):
-                if not inside(prev):
-                    res.append(_cut(prev, cur, axis, v))
-                res.append(cur)
-            elif inside(prev):
-                res.append(_cut(prev, cur, axis, v))
-        pts = res
-    return pts
-
-
-def _cut(a, b, axis, v):
-    t = (v - a[axis]) / (b[axis] - a[axis])
-    other = round(a[1 - axis] + t * (b[1 - axis] - a[1 - axis]))
-    return (v, other) if axis == 0 else (other, v)
-
-
 def _tidy(pts, closed):
     """Drop repeated points and points lying straight between their neighbours.
 
@@ -245,64 +278,6 @@ def _path(runs, closed):
     return "".join(parts)
 
 
-def _outlines(x0, y0, w, h, scale, height):
-    """Land and border path data for the view, rounded to viewBox units."""
-    proj, _, boxes, countries, borders = _world()
-    unit = proj["units_per_degree"]
-    k = scale / unit  # viewBox units per stored unit
-    # Simplify to about TOLERANCE viewBox units, in half-octave steps so that
-    # maps of similar scale share the cached work.
-    step = round(2 * math.log2(TOLERANCE / k))
-    ox, oy = x0 * unit, y0 * unit
-    m = 3  # clip a little outside the view so no cut edge is visible
-    lo_x, lo_y, hi_x, hi_y = -m, -m, VIEW_W + m, height + m
-    view = (ox - m / k, oy - m / k, (x0 + w) * unit + m / k, (y0 + h) * unit + m / k)
-
-    def seen(b):
-        return not (b[2] < view[0] or b[0] > view[2] or b[3] < view[1] or b[1] > view[3])
-
-    def tr(p):
-        return round((p[0] - ox) * k), round((p[1] - oy) * k)
-
-    land = []
-    for box, rings in countries:
-        if not seen(box):
-            continue
-        for refs in rings:
-            if not any(seen(boxes[r if r >= 0 else ~r]) for r in refs):
-                continue
-            ring = []
-            for r in refs:
-                arc = _arc(step, r) if r >= 0 else _arc(step, ~r)[::-1]
-                ring.extend(arc if not ring else arc[1:])
-            pts = _tidy([tr(p) for p in ring], closed=True)
-            if len(pts) < 3 or _area(pts) < SPECK:
-                continue
-            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-            if min(xs) < lo_x or max(xs) > hi_x or min(ys) < lo_y or max(ys) > hi_y:
-                pts = _tidy(_clip_ring(pts, lo_x, lo_y, hi_x, hi_y), closed=True)
-            if len(pts) >= 3:
-                land.append(pts)
-
-    lines = []
-    for i in borders:
-        if not seen(boxes[i]):
-            continue
-        pts = [tr(p) for p in _arc(step, i)]
-        run = []
-        for a, b in zip(pts, pts[1:]):
-            if max(a[0], b[0]) >= lo_x and min(a[0], b[0]) <= hi_x and max(a[1], b[1]) >= lo_y and min(a[1], b[1]) <= hi_y:
-                run = run or [a]
-                run.append(b)
-            elif run:
-                lines.append(run)
-                run = []
-        if run:
-            lines.append(run)
-    lines = [r for r in (_tidy(r, closed=False) for r in lines) if len(r) >= 2]
-    return _path(land, True), _path(lines, False)
-
-
 def _area(pts):
     return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1]))) / 2
 
@@ -314,19 +289,20 @@ def _status(term):
 
 def _link(href, label, body):
     """A link named by aria-label; the <title> is the tooltip for mouse users."""
-    e = html.escape
-    label = str(label)
+    label = html.escape(str(label))  # once: big maps have thousands of links
     if not href:  # nothing to link to: still named, as an image
-        return f'<g role="img" aria-label="{e(label)}"><title>{e(label)}</title>{body}</g>'
-    return f'<a href="{e(str(href))}" aria-label="{e(label)}"><title>{e(label)}</title>{body}</a>'
+        return f'<g role="img" aria-label="{label}"><title>{label}</title>{body}</g>'
+    return f'<a href="{html.escape(str(href))}" aria-label="{label}"><title>{label}</title>{body}</a>'
 
 
-def render_map(points, lines, *, title, desc, highlight=None, ident=None):
+def render_map(points, lines, *, title, desc, highlight=None, ident=None, land_href=None):
     """Inline SVG map of the given places and partnership lines.
 
     highlight: a point key (or iterable of keys) drawn larger, e.g. the place
     whose page this is.  ident: id prefix for <title>/<desc>; by default it is
     derived from the title so that two maps on one page get different ids.
+    land_href: URL of world.svg (a site passes asset("world.svg")): the map
+    then <use>s its outlines and stays small; without it the map embeds them.
     Raises ValueError for a line whose end is not among the points.
     """
     e = html.escape
@@ -352,7 +328,6 @@ def render_map(points, lines, *, title, desc, highlight=None, ident=None):
     def at(p):
         return _num((p[0] - x0) * scale), _num((p[1] - y0) * scale)
 
-    land, borders = _outlines(x0, y0, w, h, scale, height)
     ident = ident or "wm-" + hashlib.sha1(str(title).encode("utf-8")).hexdigest()[:6]
     described = f' aria-describedby="{e(ident)}-d"' if desc else ""
     # width/height give the aspect ratio before CSS loads; the plain colours
@@ -362,8 +337,7 @@ def render_map(points, lines, *, title, desc, highlight=None, ident=None):
         f'width="{VIEW_W}" height="{height}" role="group" aria-labelledby="{e(ident)}-t"{described}>',
         f'<title id="{e(ident)}-t">{e(str(title))}</title>',
         f'<desc id="{e(ident)}-d">{e(str(desc))}</desc>' if desc else "",
-        f'<g aria-hidden="true"><path class="wm-land" fill="#ddd" d="{land}"/>'
-        f'<path class="wm-border" fill="none" stroke="#999" d="{borders}"/></g>',
+        _land_layer(x0, y0, w, h, scale, land_href),
     ]
     if segs:
         out.append('<g class="wm-lines" fill="none" stroke="#444" stroke-width="2.5">')

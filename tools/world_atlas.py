@@ -1,4 +1,5 @@
-"""Convert Natural Earth country outlines (TopoJSON) into kembar/data/world.json.
+"""Convert Natural Earth country outlines (TopoJSON) into kembar/data/world.json
+and the land layer every map shows, templates/static/world.svg.
 
 Run once by a maintainer; the output is committed, so builds never need the
 network or npm.  The source is the `world-atlas` npm package (Natural Earth
@@ -10,11 +11,11 @@ network or npm.  The source is the `world-atlas` npm package (Natural Earth
 The 50m file is used because 110m has no Bali, Lombok or most of the smaller
 Indonesian and Japanese islands that partnership maps zoom in on.
 
-What it does, in plain Python (no dependencies):
+What it does, in plain Python (no dependencies beyond kembar itself):
   * decodes the TopoJSON arcs (delta-encoded, quantized by `transform`);
   * simplifies every *arc* with Douglas-Peucker (TOLERANCE), so two countries
     sharing a border keep exactly the same points; kembar/worldmap.py later
-    simplifies the same arcs further for the scale of each map;
+    simplifies the same arcs once more for world.svg (see below);
   * projects equirectangularly with the central meridian at 150°E, which puts
     the seam at 30°W in the Atlantic: Europe and Africa on the left, Indonesia
     in the middle, the Americas on the right, so lines from Indonesia to
@@ -31,7 +32,17 @@ numeric (or "x-<name>" for the few without one), "name", "rings": [[arc refs,
 Borders are the arcs shared by two countries, so maps fill the land without
 stroking coasts and draw only real borders (the ±180° cuts through Russia and
 Fiji are not borders and stay invisible).  An optional second argument writes
-somewhere else than kembar/data/world.json.  The output is deterministic.
+somewhere else than kembar/data/world.json, an optional third one writes
+world.svg somewhere else than templates/static/world.svg.  The output is
+deterministic.
+
+world.svg is made from world.json by kembar.worldmap.land_svg(), which
+simplifies the arcs once more for the closest map crop and writes all land as
+one path and all borders as another (see that module).  After changing
+land_svg() or its LAND_* settings, regenerate world.svg alone, without the
+npm package:
+
+    python tools/world_atlas.py --svg
 """
 
 import json
@@ -39,12 +50,16 @@ import math
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from kembar import worldmap  # noqa: E402  (the project root, beside this folder)
+
 CENTRAL_MERIDIAN = 150.0  # degrees east; the seam is at CENTRAL_MERIDIAN - 180 = 30°W
 UNIT = 20  # stored integers per degree (0.05° steps)
 DROP_IDS = {"010"}  # Antarctica: irrelevant here and it dominates a world view
 TOLERANCE = 0.04  # degrees; maps simplify further for their own scale
 MIN_AREA = 0.01  # square degrees (~100 km² near the equator): smaller islands go
 OUT = Path(__file__).resolve().parent.parent / "kembar" / "data" / "world.json"
+SVG_OUT = Path(__file__).resolve().parent.parent / "templates" / "static" / "world.svg"
 
 
 def decode_arcs(topo):
@@ -228,11 +243,21 @@ def build(topo, arcs):
     return [delta(a) for a in out_arcs], countries, borders
 
 
+def write_svg(data, out):
+    text = worldmap.land_svg(data)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out} ({len(text.encode()) // 1024} KB)")
+
+
 def main(argv):
-    if len(argv) not in (2, 3):
+    if argv[1:] == ["--svg"]:
+        write_svg(OUT, SVG_OUT)
+        return
+    if len(argv) not in (2, 3, 4):
         sys.exit(__doc__)
     topo = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
-    out = Path(argv[2]) if len(argv) == 3 else OUT
+    out = Path(argv[2]) if len(argv) >= 3 else OUT
     arcs, countries, borders = build(topo, decode_arcs(topo))
     data = {
         "source": "Natural Earth 4.1.0 admin-0 countries 1:50m (public domain), via the world-atlas npm package",
@@ -256,6 +281,7 @@ def main(argv):
     npts = sum(len(a) // 2 for a in arcs)
     print(f"{len(countries)} countries, {len(arcs)} arcs, {npts} points, {len(borders)} border arcs")
     print(f"wrote {out} ({len(text.encode()) // 1024} KB)")
+    write_svg(out, Path(argv[3]) if len(argv) == 4 else SVG_OUT)
 
 
 if __name__ == "__main__":
