@@ -127,6 +127,7 @@ class Renderer:
         self.markdown = Markdowner()
         self.bytecode = SharedBytecode()
         self.assets = self.read_assets()
+        self.asset_urls: dict[str, str] = {}
         self.envs = {lang: self.make_env(lang) for lang in site.config.languages}
         self.envs[None] = self.make_env(site.config.default_lang)
 
@@ -142,8 +143,10 @@ class Renderer:
 
     def asset(self, name: str) -> str:
         """URL of a static file, with a content hash so browsers never keep a stale copy."""
-        data = self.assets["static/" + name]
-        return self.url("static/" + name) + "?v=" + hashlib.sha256(data).hexdigest()[:10]
+        if name not in self.asset_urls:  # hashed once: maps ask for world.svg on every page
+            data = self.assets["static/" + name]
+            self.asset_urls[name] = self.url("static/" + name) + "?v=" + hashlib.sha256(data).hexdigest()[:10]
+        return self.asset_urls[name]
 
     # -- environment ------------------------------------------------------------------
     def make_env(self, lang: str) -> jinja2.Environment:
