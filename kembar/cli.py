@@ -86,6 +86,11 @@ def build_or_report(args):
 
 def cmd_build(args) -> int:
     start = time.perf_counter()
+    from .serve import check_folders  # the site replaces --out wholesale: never the content or the project
+    problem = check_folders(args.content, args.out, pipeline.PROJECT)
+    if problem:
+        print(f"kembar build: {problem}", file=sys.stderr)
+        return USAGE_ERROR
     _, outputs, status = build_or_report(args)
     if outputs is None:
         return status

@@ -146,3 +146,17 @@ def test_builds_are_byte_identical_across_hash_seeds_and_folders(tmp_path):
     assert len(first) > 80 and any(name.startswith("pagefind/") for name in first)
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
+
+
+@pytest.mark.parametrize("out", ["content", "content/places", ".", "..", "templates"])
+def test_the_output_folder_may_not_swallow_the_content_or_the_project(site, previous, monkeypatch, capsys, out):
+    """The build replaces --out wholesale: pointed at the content (or a folder holding it,
+    or the project's templates) it would have deleted them."""
+    templates = site.parent / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    monkeypatch.setattr(pipeline, "PROJECT", Project(templates, REPO / "locales"))
+    monkeypatch.chdir(site.parent)
+    before = snapshot(site.parent)
+    assert cli.main(["build", "--content", "content", "--out", out]) == 2
+    assert "would overwrite the" in capsys.readouterr().err
+    assert snapshot(site.parent) == before
