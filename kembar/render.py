@@ -128,6 +128,7 @@ class Renderer:
         self.bytecode = SharedBytecode()
         self.assets = self.read_assets()
         self.asset_urls: dict[str, str] = {}
+        self.province_index = views.province_index(site)
         self.envs = {lang: self.make_env(lang) for lang in site.config.languages}
         self.envs[None] = self.make_env(site.config.default_lang)
 
@@ -200,8 +201,8 @@ class Renderer:
                 status_label=lambda s: views.plain(vocab.statuses[s].label, lang, site.config.default_lang),
                 land_href=self.asset("world.svg") if "static/world.svg" in self.assets else None, **kw)),
             map_samples=lambda statuses: [(s, Markup(svg)) for s, svg in worldmap.legend_items(statuses)],
-            province_of=lambda slug: views.province_of(site, site.partnerships[slug]),
-            provinces=lambda: views.provinces(site),
+            province_of=self.province_index.get,
+            provinces=lambda: views.provinces(self.province_index),
             # Markdown under a page's own h2 (a partnership's narrative): its ## become h3.
             demote=lambda html: Markup(re.sub(r"<(/?)h([2-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", str(html))),
             list_of=lambda items: Markup(format_list([Markup.escape(i) for i in items], locale=lang)) if items else "",

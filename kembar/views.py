@@ -36,28 +36,36 @@ def _bare(name: str) -> str:
     return PROVINCE_WORDS.sub("", name.strip()).casefold()
 
 
-def province_of(site: Site, partnership: Partnership) -> Province | None:
-    """The Indonesian party's province: the party itself when it is a province or special
-    region, else its region, matched to a province place by name in any language."""
+def province_index(site: Site) -> dict[str, Province | None]:
+    """Each partnership's Indonesian province, computed once per build: the party itself when
+    it is a province or special region, else its region, matched to a province place by name
+    in any language (a lookup table, not a scan of every place per partnership)."""
+    by_name: dict[tuple[str, str], object] = {}
+    for place in site.places.values():
+        if place.kind in PROVINCE_KINDS:
+            for name in place.names.values.values():
+                by_name.setdefault((place.country, _bare(name)), place)
+    return {slug: _province(site, p, by_name) for slug, p in site.partnerships.items()}
+
+
+def _province(site: Site, partnership: Partnership, by_name) -> Province | None:
     party = site.places[partnership.parties[0]]
     if party.kind in PROVINCE_KINDS:
         return Province(party.slug, party.names, party.slug)
     if party.region is None:
         return None
-    for place in site.places.values():
-        if place.kind in PROVINCE_KINDS and place.country == party.country and any(
-                name and _bare(name) == _bare(place.names.values.get(lang, ""))
-                for lang, name in party.region.values.items()):
+    for name in party.region.values.values():
+        place = by_name.get((party.country, _bare(name))) if name else None
+        if place is not None:
             return Province(place.slug, place.names, place.slug)
     name = plain(party.region, site.config.default_lang, site.config.default_lang)
     key = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "region"
     return Province(key, party.region, None)
 
 
-def provinces(site: Site) -> dict[str, Province]:
+def provinces(index: dict[str, Province | None]) -> dict[str, Province]:
     """Every province that has a partnership, by key."""
-    found = (province_of(site, p) for p in site.partnerships.values())
-    return {p.key: p for p in sorted((p for p in found if p), key=lambda p: p.key)}
+    return {p.key: p for p in sorted((p for p in index.values() if p), key=lambda p: p.key)}
 
 
 def partnership_map(site: Site, slugs, *, lang: str, url: Callable[[str], str],
