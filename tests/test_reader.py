@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from kembar import pipeline, views
 from kembar.load import load
@@ -75,7 +75,8 @@ def test_filters_narrow_the_list_announce_the_count_and_keep_the_url(reader_site
     assert d.find_element(By.CSS_SELECTOR, "[data-empty]").is_displayed()
 
     d.find_element(By.CSS_SELECTOR, "form[data-filters] button[type=reset]").click()
-    assert len(visible_cards(d)) == 8
+    # The script applies a reset on the next tick (the form clears its fields first).
+    WebDriverWait(d, 10).until(lambda d: len(visible_cards(d)) == 8)
     assert count.text == "8 partnerships"
     assert query(d) == {}
     assert not d.find_element(By.CSS_SELECTOR, "[data-empty]").is_displayed()
