@@ -511,12 +511,17 @@ def main(argv=None) -> int:
     p.add_argument("--no-serve", action="store_true", help="skip the dev-server measurements")
     p.add_argument("--serve-timeout", type=float, default=600, help="seconds to wait for serve to start or reload")
     p.add_argument("--template", default="partnership.html", help="the template the serve benchmark edits")
+    p.add_argument("--no-builds", action="store_true",
+                   help="skip the build measurements (keep the earlier ones for the size) and measure serve")
+    p.add_argument("--merge", type=Path, metavar="JSON",
+                   help="first copy the sizes measured in another results.json (e.g. a run in a separate --work)")
     p.add_argument("--report", action="store_true", help="only write results.md again from results.json")
     args = p.parse_args(argv)
     if args.report:
         write_markdown(json.loads((args.results / "results.json").read_text()), args.results / "results.md")
         return 0
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    args.work, args.results = args.work.resolve(), args.results.resolve()  # builds run in the engine folder
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.sizes else []
     log = lambda text: print(text, flush=True)  # noqa: E731
 
     args.work.mkdir(parents=True, exist_ok=True)
@@ -524,6 +529,10 @@ def main(argv=None) -> int:
     results = json.loads(json_path.read_text()) if json_path.is_file() else {}
     results["machine"] = machine()
     results.setdefault("sizes", {})
+    if args.merge:
+        results["sizes"].update(json.loads(args.merge.read_text())["sizes"])
+        json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_markdown(results, args.results / "results.md")
     for size in sizes:
         runs = args.runs_large if size >= 10000 else args.runs
         log(f"N={size:,}: writing the corpus")
@@ -535,7 +544,11 @@ def main(argv=None) -> int:
         megabytes = sum(f.stat().st_size for f in content.rglob("*") if f.is_file()) / 1e6
         out = args.work / f"site-{size}"
         log(f"N={size:,}: builds ({runs} runs each)")
-        builds = measure_builds(engine, content, out, runs, log)
+        earlier = results["sizes"].get(str(size), {})
+        if args.no_builds and earlier.get("builds"):
+            builds = earlier["builds"]
+        else:
+            builds = measure_builds(engine, content, out, runs, log)
         serve = {"note": "n/a: skipped (--no-serve)"}
         if not args.no_serve:
             log(f"N={size:,}: serve")
@@ -547,7 +560,8 @@ def main(argv=None) -> int:
         results["sizes"][str(size)] = {
             "runs": runs, "measured": datetime.datetime.now().isoformat(timespec="seconds"),
             "load_before": load_before,  # 1-minute load average: above ~0.5 something else was running
-            "engine": engine_info, "corpus": {"files": count, "megabytes": round(megabytes, 1), "seed": args.seed},
+            "engine": earlier.get("engine", engine_info) if args.no_builds else engine_info,
+            "serve_engine": engine_info, "corpus": {"files": count, "megabytes": round(megabytes, 1), "seed": args.seed},
             "builds": builds, "serve": serve,
         }
         results["sizes"][str(size)]["load_after"] = round(os.getloadavg()[0], 2)
