@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -31,6 +32,12 @@ EXAMPLES = int(os.environ.get("KEMBAR_FUZZ_EXAMPLES", "200"))
 # Characters that mean something to YAML or Markdown, and some that editors paste by accident.
 SPECIAL = list(":-?[]{},#&*!|>'\"%@`\t\n\r \\") + ["---", "...", "- ", ": ", "\ufeff", "\u2028", "\x85", "\x00",
                                                   "*a", "&a ", "!!python/object:os.system ", "<<: ", "\xe9"]
+# Plain YAML scalars whose reading is surprising (YAML 1.1 numbers, dates, booleans) and broken values.
+TOKENS = [".inf", "-.Inf", ".NaN", "0x1F", "017", "0o17", "0b101", "190:20:30", "1_000", "+12", "1e3", "6.8523015e+5",
+          "~", "null", "yes", "no", "on", "2019-02-30", "2019-13", "0000", "9999-12-31", "2019-10-01T10:00:00Z",
+          "https://[::1", "http://example.org:99999/", "http://exa mple.org/", "javascript:alert(1)", "=", "<<",
+          "[", "]", "{", "{a: 1}", "[1, [2, [3]]]", "!!binary SlA=", "!!str", "!foo x", "&a x", "*a", "'", '"x',
+          "|", ">-", "@x", "`x`", "- x", "? x", "%x", "#", "", "TODO", "ID", "XX", "badung", "fujisawa", "id"]
 KEYS = ["names", "kind", "country", "region", "location", "description", "sources", "parties", "type", "status",
         "sectors", "summary", "caution", "timeline", "date", "stage", "text", "title", "publisher", "url", "lang",
         "order", "id", "en", "ja", "label", "definition", "languages", "base_url", "contact", "types", "statuses",
@@ -103,7 +110,7 @@ def mutations(draw) -> tuple[str, bytes]:
     name = draw(st.sampled_from(FILES))
     original = (BASE / name).read_bytes()
     text = original.decode("utf-8")
-    how = draw(st.sampled_from(["flip", "delete", "insert", "structure", "structure", "text"]))
+    how = draw(st.sampled_from(["flip", "delete", "insert", "token", "token", "structure", "structure", "text"]))
     if how == "flip":
         data = bytearray(original)
         for _ in range(draw(st.integers(1, 8))):
@@ -116,6 +123,10 @@ def mutations(draw) -> tuple[str, bytes]:
         at = draw(st.integers(0, len(text)))
         piece = "".join(draw(st.lists(st.sampled_from(SPECIAL) | st.text(max_size=3), min_size=1, max_size=6)))
         return name, (text[:at] + piece + text[at:]).encode("utf-8", "surrogatepass")
+    if how == "token":  # one word (a key, a value, a list item) written as a surprising plain scalar
+        spans = [m.span() for m in re.finditer(r"[^\s,\[\]{}:#'\"]+", text)]
+        start, end = draw(st.sampled_from(spans))
+        return name, (text[:start] + draw(st.sampled_from(TOKENS)) + text[end:]).encode("utf-8")
     if how == "text":
         return name, draw(st.binary(max_size=200) | st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")))
     front = split_front_matter(text)
