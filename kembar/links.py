@@ -34,6 +34,7 @@ class Page(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
+        self.twice: set[str] = set()  # ids used more than once: a link to them is ambiguous
         self.links: list[tuple[str, int, int]] = []  # (url, line, col)
 
     def handle_starttag(self, tag, attrs):
@@ -42,6 +43,8 @@ class Page(HTMLParser):
             if value is None:
                 continue
             if name == "id" or (tag == "a" and name == "name"):
+                if value in self.ids:
+                    self.twice.add(value)
                 self.ids.add(value)
             elif name in URL_ATTRIBUTES.get(tag, ()):
                 urls = [part.split()[0] for part in value.split(",") if part.strip()] if name == "srcset" else [value]
@@ -161,13 +164,16 @@ def check(site, outputs: dict[str, bytes], base_url: str | None = None, root: Pa
     base_url = (base_url or site.config.base_url).rstrip("/") + "/"
     target = Target(outputs, base_url)
     pages = {page.file: page for page in plan(site, resolve(site))}
-    dead: dict[tuple, list[str]] = {}  # (path, line, col, url, problem) -> pages it is on
+    dead: dict[tuple, list[str]] = {}  # (path, line, col, url, problem or "twice") -> pages it is on
     for name in sorted(outputs):
         data = outputs[name]
         if name.endswith(".html"):
             parsed = parse_html(data)
             target.ids.setdefault(name, parsed.ids)
             links = parsed.links
+            for ident in sorted(parsed.twice):  # e.g. a Markdown heading named like a part of the page
+                where = source_of(pages.get(name), "", None) or (name, 1, 1)
+                dead.setdefault((*where, f"#{ident}", "twice"), []).append(name)
         elif name.endswith(".xml"):
             links = xml_links(data)
         elif name.endswith((".json", ".geojson")):
@@ -186,7 +192,11 @@ def check(site, outputs: dict[str, bytes], base_url: str | None = None, root: Pa
     for (path, line, col, url, problem), on in sorted(dead.items()):
         shown = on[0].removesuffix("index.html")
         more = f" and {len(on) - 1} more" if len(on) > 1 else ""
-        errors.append(ContentError(path, line, col, f"dead link {url} on {shown or '/'}{more}: {problem}"))
+        if problem == "twice":
+            message = f"duplicate id {url[1:]!r} on {shown or '/'}{more}: a link to {url} cannot tell the two apart"
+        else:
+            message = f"dead link {url} on {shown or '/'}{more}: {problem}"
+        errors.append(ContentError(path, line, col, message))
     return errors
 
 

@@ -121,3 +121,11 @@ def test_build_strict_refuses_dead_links_and_keeps_the_previous_site(tmp_path, c
     assert [p.name for p in out.iterdir()] == ["index.html"]
     assert cli.main(["check", "--strict", "--content", str(content)]) == 1
     assert cli.main(["build", "--no-search", "--content", str(content), "--out", str(out)]) == 0  # only --strict checks
+
+
+def test_a_heading_that_repeats_an_id_of_the_page_is_found(tmp_path):
+    """'## Main' makes id="main", which the layout's <main> (the skip link's target) has."""
+    content = site_with(tmp_path, "\n## Main\n\nText.\n")
+    assert dead_links(content) == [
+        f"{EXPLAINER}:1:1: duplicate id 'main' on en/explainers/what-is-a-sister-city/: "
+        "a link to #main cannot tell the two apart"]
