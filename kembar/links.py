@@ -61,9 +61,8 @@ def parse_html(data: bytes) -> Page:
 
 
 def xml_links(data: bytes) -> list[tuple[str, int, int]]:
-    """href attributes and <loc> texts of a feed or sitemap (ElementTree gives no lines:
-    each is found again in the text for its line)."""
-    text = data.decode("utf-8", "replace")
+    """href attributes and <loc> texts of a feed or sitemap; their line (ElementTree
+    gives none) is found when one is dead: (url, 0, 0)."""
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError:
@@ -73,13 +72,12 @@ def xml_links(data: bytes) -> list[tuple[str, int, int]]:
         urls = [v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "href"]
         if element.tag.rsplit("}", 1)[-1] == "loc" and element.text:
             urls.append(element.text.strip())
-        found += [(url, *line_col(text, url)) for url in urls]
+        found += [(url, 0, 0) for url in urls]
     return found
 
 
 def json_links(data: bytes, base_url: str) -> list[tuple[str, int, int]]:
-    """Strings of the open data that are addresses on this site."""
-    text = data.decode("utf-8", "replace")
+    """Strings of the open data that are addresses on this site, as (url, 0, 0)."""
 
     def strings(value):
         if isinstance(value, dict):
@@ -92,10 +90,10 @@ def json_links(data: bytes, base_url: str) -> list[tuple[str, int, int]]:
             yield value
 
     try:
-        found = sorted(set(strings(json.loads(text))))
+        found = sorted(set(strings(json.loads(data))))
     except ValueError:
         return []
-    return [(url, *line_col(text, url)) for url in found]
+    return [(url, 0, 0) for url in found]
 
 
 def line_col(text: str, needle: str) -> tuple[int, int]:
@@ -113,7 +111,7 @@ class Target:
         parts = urlsplit(base_url)
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
-        self.ids: dict[str, set[str]] = {}
+        self.parsed: dict[str, Page] = {}  # each document is parsed once, for its links and its ids
         self.seen: dict[str, str | None] = {}  # page-independent URL -> problem
 
     def page_url(self, name: str) -> str:
@@ -151,10 +149,13 @@ class Target:
             return f"#{fragment} is no id on {name}"
         return None
 
+    def parse(self, name: str) -> Page:
+        if name not in self.parsed:
+            self.parsed[name] = parse_html(self.outputs[name]) if name.endswith((".html", ".svg")) else Page()
+        return self.parsed[name]
+
     def ids_of(self, name: str) -> set[str]:
-        if name not in self.ids:
-            self.ids[name] = parse_html(self.outputs[name]).ids if name.endswith((".html", ".svg")) else set()
-        return self.ids[name]
+        return self.parse(name).ids
 
 
 def check(site, outputs: dict[str, bytes], base_url: str | None = None, root: Path | None = None) -> list[ContentError]:
@@ -168,8 +169,7 @@ def check(site, outputs: dict[str, bytes], base_url: str | None = None, root: Pa
     for name in sorted(outputs):
         data = outputs[name]
         if name.endswith(".html"):
-            parsed = parse_html(data)
-            target.ids.setdefault(name, parsed.ids)
+            parsed = target.parse(name)
             links = parsed.links
             for ident in sorted(parsed.twice):  # e.g. a Markdown heading named like a part of the page
                 where = source_of(pages.get(name), "", None) or (name, 1, 1)
@@ -180,12 +180,14 @@ def check(site, outputs: dict[str, bytes], base_url: str | None = None, root: Pa
             links = json_links(data, base_url)
         elif name == "robots.txt":
             text = data.decode("utf-8", "replace")
-            links = [(m.group(1), *line_col(text, m.group(1))) for m in ROBOTS_SITEMAP.finditer(text)]
+            links = [(m.group(1), 0, 0) for m in ROBOTS_SITEMAP.finditer(text)]
         else:
             continue
         for url, line, col in links:
             problem = target.problem(url, name)
             if problem:
+                if not line:  # found where it is only now: most outputs have no dead link
+                    line, col = line_col(data.decode("utf-8", "replace"), url)
                 where = source_of(pages.get(name), url, root) or (name, line, col)
                 dead.setdefault((*where, url, problem), []).append(name)
     errors = []
