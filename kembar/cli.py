@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from functools import partial
 import time
 from pathlib import Path
 
 from . import i18n, links, pipeline, scaffold, search
-from .errors import report
-from .write import write
+from .errors import ContentError, report
+from .load import ContentErrors
+from .render import render_into
+from .write import FolderOutputs, write, write_file
 
 USAGE_ERROR = 2
 
@@ -21,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kembar", description="Build the Kembar sister-city site.")
     p.set_defaults(run=cmd_build, content=Path("content"), out=Path("site"), base_url=None, strict=False,
-                   no_search=False)
+                   no_search=False, jobs=os.cpu_count() or 1)
     sub = p.add_subparsers(title="commands", metavar="{build,check,serve,new,i18n}")
 
     def content_arg(q):
@@ -37,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", metavar="URL", help="override base_url from content/site.yaml")
     b.add_argument("--no-search", action="store_true",
                    help="skip the search index (faster; the search pages then say search is unavailable)")
+    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="render on N processes (default: the number of CPUs)")
     strict_arg(b)
     b.set_defaults(run=cmd_build)
 
@@ -67,17 +73,25 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def translation_problems(site, args) -> int:
+    """Untranslated text: with --strict an error (returns 1), otherwise a warning (0)."""
+    missing = i18n.missing(site, pipeline.PROJECT)
+    if missing and args.strict:
+        return report([m.error() for m in missing], sys.stderr)
+    if missing:
+        print(f"warning: {len(missing)} translations are missing (pages fall back to "
+              f"{site.config.default_lang}); see: python build.py i18n status", file=sys.stderr)
+    return 0
+
+
 def build_or_report(args):
     """Run the pipeline; print errors (and translation warnings); return (site, outputs, status)."""
     site, outputs, errors = pipeline.build(args.content, pipeline.PROJECT, base_url=args.base_url)
     if errors:
         return site, None, report(errors, sys.stderr)
-    missing = i18n.missing(site, pipeline.PROJECT)
-    if missing and args.strict:
-        return site, None, report([m.error() for m in missing], sys.stderr)
-    if missing:
-        print(f"warning: {len(missing)} translations are missing (pages fall back to "
-              f"{site.config.default_lang}); see: python build.py i18n status", file=sys.stderr)
+    status = translation_problems(site, args)
+    if status:
+        return site, None, status
     dead = links.check(site, outputs, args.base_url, args.content.resolve().parent) if args.strict else []
     if dead:
         return site, None, report(dead, sys.stderr)
@@ -91,19 +105,41 @@ def cmd_build(args) -> int:
     if problem:
         print(f"kembar build: {problem}", file=sys.stderr)
         return USAGE_ERROR
-    _, outputs, status = build_or_report(args)
-    if outputs is None:
-        return status
-    try:  # the search index is made in the fresh folder: if it fails, the old site stays
-        write(outputs, args.out, after=None if args.no_search else search.index_site)
+    site, index, pages, errors = pipeline.prepare(args.content, pipeline.PROJECT)
+    if errors:
+        return report(errors, sys.stderr)
+    missing = translation_problems(site, args)
+    if missing:
+        return missing
+    written: list[str] = []
+
+    def render(folder: Path) -> None:  # pages go straight to disk, on every CPU
+        render_into(partial(write_file, folder), site, index, pages, pipeline.PROJECT, args.base_url, max(args.jobs, 1))
+
+    def finish(folder: Path) -> None:  # on the fresh folder, before it replaces the old site
+        outputs = FolderOutputs(folder)
+        written.extend(outputs)
+        if args.strict:
+            dead = links.check(site, outputs, args.base_url, args.content.resolve().parent)
+            if dead:
+                raise ContentErrors(dead)
+        if not args.no_search:  # the search index is made in the fresh folder: if it fails, the old site stays
+            search.index_site(folder)
+
+    try:
+        write(render, args.out, after=finish)
+    except ContentError as e:
+        return report([e], sys.stderr)
+    except ContentErrors as e:
+        return report(e.errors, sys.stderr)
     except search.SearchIndexError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     except OSError as e:  # a full disk, a read-only folder: the previous site is still there
         print(f"error: cannot write the site to {args.out}: {e.strerror or e}", file=sys.stderr)
         return 1
-    pages = sum(name.endswith(".html") for name in outputs)
-    print(f"built {pages} pages ({len(outputs)} files) into {args.out} in {time.perf_counter() - start:.2f} s")
+    html = sum(name.endswith(".html") for name in written)
+    print(f"built {html} pages ({len(written)} files) into {args.out} in {time.perf_counter() - start:.2f} s")
     if not args.no_search:
         sizes = search.index_sizes(args.out)
         print("search index: " + ", ".join(f"{lang} {size / 1024:.0f} KiB" for lang, size in sizes.items()))

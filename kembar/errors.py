@@ -18,6 +18,9 @@ class ContentError(Exception):
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
+    def __reduce__(self):  # so an error raised in a render worker reaches the parent intact
+        return ContentError, (self.path, self.line, self.col, self.message, self.source)
+
     def format(self) -> str:
         if not self.source:
             return str(self)

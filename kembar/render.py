@@ -7,6 +7,7 @@ made, so no page can render with another page's catalog.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
 import sys
 from dataclasses import dataclass
@@ -279,16 +280,63 @@ def template_frame(tb, templates: Path) -> tuple[str | None, int | None]:
 
 
 def render_site(site: Site, index: Index, pages: list[Page], project: Project, base_url: str | None = None) -> dict[str, bytes]:
-    """The whole site in memory: output path -> bytes. Refuses two pages on one path."""
+    """The whole site in memory: output path -> bytes (tests, the dev server, --strict checks)."""
+    outputs: dict[str, bytes] = {}
+    render_into(outputs.__setitem__, site, index, pages, project, base_url)
+    return outputs
+
+
+def render_into(put, site: Site, index: Index, pages: list[Page], project: Project,
+                base_url: str | None = None, jobs: int = 1) -> None:
+    """Render every file of the site and hand each to put(path, bytes), in plan order.
+    With jobs > 1 the pages are shared among forked processes (the renders are
+    independent); `put` must then be a function that writes to disk, since each
+    process calls its own copy. The bytes are the same whatever the number of jobs."""
+    check_paths(pages)
     renderer = Renderer(site, index, pages, project, base_url)
-    outputs: dict[str, bytes] = dict(renderer.assets)
+    for name, data in renderer.assets.items():
+        put(name, data)
+    if jobs > 1 and len(pages) > 50 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")  # workers inherit the site: nothing to pickle
+        with context.Pool(jobs, initializer=_start_worker, initargs=(renderer, pages, put, jobs)) as pool:
+            for error in pool.map(_render_share, range(jobs)):
+                if error:
+                    raise error
+    else:
+        for page in pages:
+            put(page.file, renderer.render(page))
+    for name, data in data_files(site, index, pages, renderer.base_url).items():
+        put(name, data)
+
+
+_worker: tuple = ()  # set in each forked render process by _start_worker
+
+
+def _start_worker(renderer, pages, put, jobs) -> None:
+    global _worker
+    _worker = (renderer, pages, put, jobs)
+
+
+def _render_share(share: int) -> ContentError | None:
+    """Render every jobs-th page. A template error is returned, not raised: the pool would
+    set __cause__ on it, which a frozen dataclass refuses (and the pool then hangs)."""
+    renderer, pages, put, jobs = _worker
+    try:
+        for page in pages[share::jobs]:  # interleaved, so the few long list pages are spread out
+            put(page.file, renderer.render(page))
+    except ContentError as error:
+        return error
+    return None
+
+
+def check_paths(pages: list[Page]) -> None:
+    """Refuse two pages on one output path."""
+    seen: set[str] = set()
     for page in pages:
-        if page.file in outputs:
+        if page.file in seen:
             raise ContentError(page.sources[0] if page.sources else "content", 1, 1,
                                f"two pages would be written to {page.file}")
-        outputs[page.file] = renderer.render(page)
-    outputs.update(data_files(site, index, pages, renderer.base_url))
-    return outputs
+        seen.add(page.file)
 
 
 def data_files(site: Site, index: Index, pages: list[Page], base_url: str) -> dict[str, bytes]:

@@ -8,11 +8,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 
-def write(outputs: dict[str, bytes], out: Path, after=None) -> None:
-    """Write `outputs` (path -> bytes) as the folder `out`, atomically replacing it.
+def write(outputs, out: Path, after=None) -> None:
+    """Write `outputs` as the folder `out`, atomically replacing it. `outputs` is either
+    path -> bytes, or a function that writes the site into the folder it is given (the
+    big-site build renders straight to disk instead of holding every page in memory).
 
     `after(folder)` runs on the finished folder before the swap (e.g. the search indexer);
     if it raises, nothing is replaced."""
@@ -20,10 +23,11 @@ def write(outputs: dict[str, bytes], out: Path, after=None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        for name, data in sorted(outputs.items()):
-            target = fresh / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        if callable(outputs):
+            outputs(fresh)
+        else:
+            for name, data in sorted(outputs.items()):
+                write_file(fresh, name, data)
         if after:
             after(fresh)
         os.chmod(fresh, 0o755)
@@ -31,6 +35,35 @@ def write(outputs: dict[str, bytes], out: Path, after=None) -> None:
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
+
+
+def write_file(folder: Path, name: str, data: bytes) -> None:
+    target = folder / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+class FolderOutputs(Mapping):
+    """A written folder seen as path -> bytes, read on demand (for checks of a big site)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+        self.known = set(self.names)
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self.known:
+            raise KeyError(name)
+        return (self.folder / name).read_bytes()
+
+    def __contains__(self, name) -> bool:
+        return name in self.known
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 def swap(fresh: Path, out: Path) -> None:

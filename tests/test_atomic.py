@@ -82,11 +82,26 @@ def test_a_full_disk_is_one_line_and_leaves_the_previous_site(site, previous, mo
         return real(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", write_bytes)
-    assert build(site, "--no-search") == 1
+    assert build(site, "--no-search", "--jobs", "1") == 1  # one process, so `written` sees every file
     monkeypatch.undo()
     err = capsys.readouterr().err
     assert err == f"error: cannot write the site to {site}: No space left on device\n"
     assert len(written) == after
+    assert_untouched(site, previous)
+
+
+def test_a_full_disk_in_a_render_process_is_one_line_too(site, previous, monkeypatch, capsys):
+    real = Path.write_bytes
+
+    def write_bytes(self, data):
+        if self.name == "index.html" and "partnerships" in self.parts:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    assert build(site, "--no-search", "--jobs", "2") == 1
+    monkeypatch.undo()
+    assert capsys.readouterr().err == f"error: cannot write the site to {site}: No space left on device\n"
     assert_untouched(site, previous)
 
 
