@@ -8,7 +8,7 @@ from functools import partial
 import time
 from pathlib import Path
 
-from . import i18n, links, pipeline, scaffold, search
+from . import cache, i18n, links, pipeline, scaffold, search
 from .errors import ContentError, report
 from .load import ContentErrors
 from .render import render_into
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kembar", description="Build the Kembar sister-city site.")
     p.set_defaults(run=cmd_build, content=Path("content"), out=Path("site"), base_url=None, strict=False,
-                   no_search=False, jobs=os.cpu_count() or 1)
+                   no_search=False, no_cache=False, jobs=os.cpu_count() or 1)
     sub = p.add_subparsers(title="commands", metavar="{build,check,serve,new,i18n}")
 
     def content_arg(q):
@@ -41,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", metavar="URL", help="override base_url from content/site.yaml")
     b.add_argument("--no-search", action="store_true",
                    help="skip the search index (faster; the search pages then say search is unavailable)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="rebuild even if nothing changed since the last build (a cold build)")
     b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="render on N processes (default: the number of CPUs)")
     strict_arg(b)
@@ -105,6 +107,11 @@ def cmd_build(args) -> int:
     if problem:
         print(f"kembar build: {problem}", file=sys.stderr)
         return USAGE_ERROR
+    options = {"base_url": args.base_url, "strict": args.strict, "search": not args.no_search}
+    inputs = cache.fingerprint(args.content, pipeline.PROJECT, options)
+    if not args.no_cache and cache.up_to_date(args.out, inputs):
+        print(f"{args.out} is up to date: nothing changed since the last build (--no-cache rebuilds)")
+        return 0
     site, index, pages, errors = pipeline.prepare(args.content, pipeline.PROJECT)
     if errors:
         return report(errors, sys.stderr)
@@ -138,6 +145,7 @@ def cmd_build(args) -> int:
     except OSError as e:  # a full disk, a read-only folder: the previous site is still there
         print(f"error: cannot write the site to {args.out}: {e.strerror or e}", file=sys.stderr)
         return 1
+    cache.remember(args.out, inputs)
     html = sum(name.endswith(".html") for name in written)
     print(f"built {html} pages ({len(written)} files) into {args.out} in {time.perf_counter() - start:.2f} s")
     if not args.no_search:

@@ -63,7 +63,7 @@ def test_a_failed_build_leaves_the_previous_site_untouched(make_site, tmp_path):
     (content / "partnerships/badung-fujisawa.yaml").write_text("parties: [badung\n", encoding="utf-8")
     assert main(["build", "--content", str(content), "--out", str(out)]) == 1
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no temporary folders left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "site"]  # no temporary folders left
 
 
 def test_base_url_option_overrides_site_yaml(make_site, tmp_path):
@@ -71,3 +71,33 @@ def test_base_url_option_overrides_site_yaml(make_site, tmp_path):
     assert main(["build", "--content", str(make_site()), "--out", str(out),
                  "--base-url", "https://org.github.io/other/"]) == 0
     assert 'href="/other/en/partnerships/"' in (out / "en/index.html").read_text()
+
+
+def test_a_build_with_nothing_changed_does_nothing(make_site, tmp_path, capsys):
+    content = make_site()
+    out = tmp_path / "site"
+    build = ["build", "--content", str(content), "--out", str(out), "--no-search"]
+    assert main(build) == 0
+    page = out / "en/places/badung/index.html"
+    before = page.stat().st_mtime_ns
+    capsys.readouterr()
+    assert main(build) == 0
+    assert "is up to date" in capsys.readouterr().out
+    assert page.stat().st_mtime_ns == before
+
+    # A changed record, a changed option, a touched output or --no-cache each rebuild.
+    (content / "places/badung.yaml").write_text(
+        (content / "places/badung.yaml").read_text(encoding="utf-8").replace("Badung Regency", "Badung Regency (Bali)"),
+        encoding="utf-8")
+    assert main(build) == 0
+    assert "Badung Regency (Bali)" in page.read_text(encoding="utf-8")
+    assert "built" in capsys.readouterr().out
+    page.write_text("tampered", encoding="utf-8")
+    assert main(build) == 0
+    assert "Badung Regency (Bali)" in page.read_text(encoding="utf-8")
+    assert main(build + ["--base-url", "https://example.org/other/"]) == 0
+    assert "/other/en/" in page.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(build + ["--base-url", "https://example.org/other/", "--no-cache"]) == 0
+    assert "built" in capsys.readouterr().out
+    assert (tmp_path / ".cache/.gitignore").read_text() == "*\n"
