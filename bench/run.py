@@ -451,8 +451,8 @@ def write_markdown(results: dict, path: Path) -> None:
         f" (libyaml {'yes' if m.get('libyaml') else 'no'}), {m['platform']}.",
         "Packages: " + ", ".join(f"{k} {v}" for k, v in sorted(m.get("packages", {}).items())) + ".",
         "",
-        "| N | pages (files) | cold build | warm build | cold CPU (user+sys) | serve: partnership | serve: place | serve: template | serve: catalog | peak RSS | peak RSS, process tree | runs | engine |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| N | pages (files) | cold build | warm build | cold CPU (user+sys) | warm CPU | serve: partnership | serve: place | serve: template | serve: catalog | peak RSS | peak RSS, process tree | runs | engine |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for size in sorted(results["sizes"], key=int):
         r = results["sizes"][size]
@@ -464,7 +464,7 @@ def write_markdown(results: dict, path: Path) -> None:
         engine = r["engine"]
         engine_cell = engine["commit"] + (f" + {engine['uncommitted_engine_files']} uncommitted files"
                                           if engine.get("uncommitted_engine_files") else "")
-        lines.append(f"| {int(size):,} | {pages} | {fmt_cell(b.get('cold'))} | {fmt_cell(b.get('warm'))} | {fmt_cell(b.get('cold_cpu'))} | "
+        lines.append(f"| {int(size):,} | {pages} | {fmt_cell(b.get('cold'))} | {fmt_cell(b.get('warm'))} | {fmt_cell(b.get('cold_cpu'))} | {fmt_cell(b.get('warm_cpu'))} | "
                      f"{serve_cell('partnership')} | {serve_cell('place')} | {serve_cell('template')} | "
                      f"{serve_cell('catalog')} | {fmt_mb(peak)} | {fmt_mb(tree)} | {r['runs']} | {engine_cell} |")
     lines += ["", "Notes:", ""]
