@@ -1,0 +1,53 @@
+"""Golden output: a few pages of the small fixture site, compared byte for byte.
+
+An intended change to the output is accepted by regenerating the files:
+
+    python tests/test_golden.py
+
+and reading the diff (git diff tests/golden/) before committing it.
+"""
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest import SITE, write_site  # noqa: E402
+from kembar import pipeline  # noqa: E402
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+FILES = [
+    "index.html",
+    *(f"{lang}/{page}" for lang in ("id", "en", "ja") for page in (
+        "index.html", "partnerships/index.html", "partnerships/badung-fujisawa/index.html",
+        "places/fujisawa/index.html", "explainers/what-is-a-sister-city/index.html", "feed.xml")),
+    "sitemap.xml", "data/partnerships.json", "data/partnerships.csv",
+]
+
+
+def build_fixture_site() -> dict[str, bytes]:
+    with tempfile.TemporaryDirectory() as folder:
+        _, outputs, errors = pipeline.build(write_site(Path(folder), SITE))
+    assert errors == []
+    return outputs
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_output_matches_the_golden_file(name, golden_outputs):
+    expected = (GOLDEN / name).read_bytes()
+    assert golden_outputs[name] == expected, f"{name} changed: if intended, run python tests/test_golden.py"
+
+
+@pytest.fixture(scope="module")
+def golden_outputs():
+    return build_fixture_site()
+
+
+if __name__ == "__main__":
+    outputs = build_fixture_site()
+    for name in FILES:
+        target = GOLDEN / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(outputs[name])
+    print(f"wrote {len(FILES)} golden files into {GOLDEN}")
