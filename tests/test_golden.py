@@ -6,15 +6,18 @@ An intended change to the output is accepted by regenerating the files:
 
 and reading the diff (git diff tests/golden/) before committing it.
 """
-import sys
+import importlib.util
 import tempfile
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import SITE, write_site  # noqa: E402
-from kembar import pipeline  # noqa: E402
+from kembar import pipeline
+
+# The small site of tests/conftest.py, loaded by path (tests/publish has a conftest too).
+_spec = importlib.util.spec_from_file_location("fixture_site", Path(__file__).resolve().parent / "conftest.py")
+fixture_site = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixture_site)
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 FILES = [
@@ -28,7 +31,7 @@ FILES = [
 
 def build_fixture_site() -> dict[str, bytes]:
     with tempfile.TemporaryDirectory() as folder:
-        _, outputs, errors = pipeline.build(write_site(Path(folder), SITE))
+        _, outputs, errors = pipeline.build(fixture_site.write_site(Path(folder), fixture_site.SITE))
     assert errors == []
     return outputs
 
