@@ -477,6 +477,15 @@ def write_markdown(results: dict, path: Path) -> None:
         if b.get("cold_command"):
             notes.append(f"cold build = `{b['cold_command']}`" + ("" if b.get("no_cache_flag") else
                                                                   " (no --no-cache flag yet: a plain build)"))
+        se = r.get("serve_engine")
+        if se and (se.get("commit"), se.get("uncommitted_engine_files")) != (r["engine"].get("commit"), r["engine"].get("uncommitted_engine_files")):
+            notes.append(f"serve measured {r.get('serve_measured', 'separately')} on engine {se['commit']}"
+                         + (f" + {se['uncommitted_engine_files']} uncommitted files" if se.get("uncommitted_engine_files") else ""))
+        eb = r.get("earlier_builds")
+        if eb:
+            notes.append(f"an earlier measurement on engine {eb['engine']['commit']} ({eb['measured']}, load average "
+                         f"{eb.get('load_before')}): cold {fmt_cell(eb['cold'])} wall, {fmt_cell(eb['cold_cpu'])} CPU, "
+                         f"peak RSS {fmt_mb(eb['peak_rss_mb']['max'])}, tree {fmt_mb(eb['peak_tree_rss_mb']['max'])}")
         if s.get("startup_seconds") is not None:
             notes.append(f"serve start-up (first build until livereload answers) {fmt_seconds(s['startup_seconds'])}")
         if s.get("serve_peak_rss_mb"):
