@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 ENGINE = Path(__file__).resolve().parent
 
 
 def _stat_lines(root: Path) -> list[str]:
+    """'path size mtime' of every file below root (os.walk: a big site has 80,000 files,
+    and pathlib's objects cost four times as much)."""
     lines = []
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            st = path.stat()
-            lines.append(f"{path.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}")
-    return lines
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/") + "/"
+        for name in files:
+            st = os.stat(os.path.join(folder, name))
+            lines.append(f"{prefix.removeprefix('./')}{name}\0{st.st_size}\0{st.st_mtime_ns}")
+    return sorted(lines)
 
 
 def fingerprint(content: Path, project, options: dict) -> str:
