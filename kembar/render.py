@@ -6,6 +6,7 @@ made, so no page can render with another page's catalog.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import re
@@ -72,6 +73,7 @@ def load_translations(locales: Path, lang: str):
     return Translations(fp=buffer)
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function; each date appears on many cards
 def format_partial_date(date: PartialDate, lang: str) -> str:
     """'23 Oktober 1989', 'October 1989', '1989年': never more precise than the source."""
     if date.day:
