@@ -88,7 +88,7 @@ def translation_problems(site, args) -> int:
 
 
 def build_or_report(args):
-    """Run the pipeline; print errors (and translation warnings); return (site, outputs, status)."""
+    """`check`: the whole pipeline in memory; print errors (and translation warnings); return (site, outputs, status)."""
     site, outputs, errors = pipeline.build(args.content, pipeline.PROJECT, base_url=args.base_url)
     if errors:
         return site, None, report(errors, sys.stderr)
