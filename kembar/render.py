@@ -117,6 +117,13 @@ class SharedBytecode(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+@dataclass(frozen=True)
+class Card:
+    html: Markup
+    fallbacks: tuple  # the texts it showed in another language: the page gets the notice
+    reads: frozenset = frozenset()  # what it read, for the dev server
+
+
 class Renderer:
     """Renders planned pages of one site; holds one Jinja environment per language."""
 
@@ -211,7 +218,28 @@ class Renderer:
             list_of=lambda items: Markup(format_list([Markup.escape(i) for i in items], locale=lang)) if items else "",
         )
         env.filters["page_url"] = lambda key: self.url(self.by_key[tuple(key)][lang].path)
+        cards: dict[tuple, Card] = {}
+
+        @jinja2.pass_context
+        def card(ctx, slug: str, heading_level: int) -> Markup:
+            """A partnership's card: the same on every list of a language, so rendered once."""
+            if (slug, heading_level) not in cards:
+                cards[slug, heading_level] = self.render_card(env, slug, heading_level)
+            found = cards[slug, heading_level]
+            ctx["fallbacks"].extend(found.fallbacks)
+            self.reuse(found)
+            return found.html
+
+        env.globals["card"] = card
         return env
+
+    def render_card(self, env: jinja2.Environment, slug: str, heading_level: int) -> "Card":
+        fallbacks: list = []
+        html = env.get_template("_card.html").render(slug=slug, heading_level=heading_level, fallbacks=fallbacks)
+        return Card(Markup(html), tuple(fallbacks))
+
+    def reuse(self, card: "Card") -> None:
+        """Called whenever a page shows a card (the dev server notes what the card read)."""
 
     def url(self, path: str) -> str:
         return self.base_path + path

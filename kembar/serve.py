@@ -23,6 +23,7 @@ import sys
 import time
 import traceback
 from collections.abc import Mapping
+import dataclasses
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -187,7 +188,8 @@ class IndexRecorder:
 PURE_GLOBALS = {"lang", "site", "vocab", "url", "abs_url", "t", "term", "term_url", "date", "number",
                 "country_name", "own_name", "markdown", "list_of", "map_samples", "demote",
                 "gettext", "ngettext", "pgettext", "npgettext", "_",
-                "range", "dict", "lipsum", "cycler", "joiner", "namespace"}
+                "range", "dict", "lipsum", "cycler", "joiner", "namespace",
+                "card"}  # a card's reads are noted by TrackingRenderer.render_card and reuse
 
 
 class TrackingRenderer(Renderer):
@@ -248,6 +250,18 @@ class TrackingRenderer(Renderer):
             self.reads |= note(*args, **kwargs)
             return function(*args, **kwargs)
         return noted
+
+    def render_card(self, env, slug, heading_level):
+        """Render a card with its own set of reads, kept with it for every page that shows it."""
+        outer, self.reads = self.reads, {("template", "_card.html")}
+        try:
+            card = super().render_card(env, slug, heading_level)
+            return dataclasses.replace(card, reads=frozenset(self.reads))
+        finally:
+            self.reads = outer
+
+    def reuse(self, card):
+        self.reads |= card.reads
 
     def render_tracked(self, page: Page) -> tuple[bytes, frozenset]:
         self.reads = {("template", page.template), ("template", FALLBACK_TEMPLATE),

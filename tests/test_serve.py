@@ -294,6 +294,11 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project):
     edit(project.templates / "term.html", "{% block main %}", "{% block main %}<!-- edited -->")
     rendered = rebuild()
     assert rendered and all(f.split("/")[1] in ("sectors", "status", "types") for f in rendered)
+    # A card is rendered once and reused by every list: its reads still count for each list page.
+    edit(project.templates / "_card.html", '<p class="card-meta">', '<p class="card-meta" data-edited>')
+    rendered = rebuild()
+    assert "en/partnerships/index.html" in rendered and "ja/sectors/culture/index.html" in rendered
+    assert "en/partnerships/badung-fujisawa/index.html" not in rendered
     edit(project.templates / "base.html", "<body>", "<body><!-- edited -->")
     uses_base = template_closure(snapshot(project.templates))
     assert sorted(rebuild()) == sorted(f for f, page in preview.good.pages.items() if "base.html" in uses_base[page.template])
