@@ -11,7 +11,7 @@ import hashlib
 import multiprocessing
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
@@ -124,17 +124,27 @@ class Card:
     reads: frozenset = frozenset()  # what it read, for the dev server
 
 
+@dataclass
+class Memo:
+    """What a render may reuse from an earlier render of the same site: the dev server
+    keeps one across rebuilds and drops the cards an edit touched."""
+
+    markdown: Markdowner = field(default_factory=Markdowner)
+    cards: dict[tuple, Card] = field(default_factory=dict)  # (lang, slug, heading level) -> card
+
+
 class Renderer:
     """Renders planned pages of one site; holds one Jinja environment per language."""
 
-    def __init__(self, site: Site, index: Index, pages: list[Page], project: Project, base_url: str | None = None):
+    def __init__(self, site: Site, index: Index, pages: list[Page], project: Project, base_url: str | None = None,
+                 memo: Memo | None = None):
         self.site, self.index, self.project = site, index, project
         self.base_url = (base_url or site.config.base_url).rstrip("/") + "/"
         self.base_path = "/" + self.base_url.split("://", 1)[-1].split("/", 1)[1]
         self.by_key: dict[tuple, dict[str | None, Page]] = {}
         for page in pages:
             self.by_key.setdefault(page.key, {})[page.lang] = page
-        self.markdown = Markdowner()
+        self.memo = memo or Memo()
         self.bytecode = SharedBytecode()
         self.assets = self.read_assets()
         self.asset_urls: dict[str, str] = {}
@@ -218,14 +228,15 @@ class Renderer:
             list_of=lambda items: Markup(format_list([Markup.escape(i) for i in items], locale=lang)) if items else "",
         )
         env.filters["page_url"] = lambda key: self.url(self.by_key[tuple(key)][lang].path)
-        cards: dict[tuple, Card] = {}
+        cards = self.memo.cards
 
         @jinja2.pass_context
         def card(ctx, slug: str, heading_level: int) -> Markup:
             """A partnership's card: the same on every list of a language, so rendered once."""
-            if (slug, heading_level) not in cards:
-                cards[slug, heading_level] = self.render_card(env, slug, heading_level)
-            found = cards[slug, heading_level]
+            key = (lang, slug, heading_level)
+            if key not in cards:
+                cards[key] = self.render_card(env, slug, heading_level)
+            found = cards[key]
             ctx["fallbacks"].extend(found.fallbacks)
             self.reuse(found)
             return found.html
@@ -254,7 +265,7 @@ class Renderer:
 
     def render_markdown(self, doc: MarkdownDoc, lang: str) -> Markup:
         try:
-            html = self.markdown.convert(doc.text)
+            html = self.memo.markdown.convert(doc.text)
         except Exception as e:  # validate bounds nesting and length; this is the last guard
             raise ContentError(doc.path, doc.line, 1, f"cannot convert this Markdown ({type(e).__name__})") from None
         html = LINK_HREF.sub(lambda m: f'href="{self.link_target(m.group(1), m.group(2), lang)}"', html)

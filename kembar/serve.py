@@ -15,7 +15,9 @@ catalogs), and a page is rendered again only when it read one of them.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
+import gc
 import html
 import mimetypes
 import os
@@ -23,7 +25,6 @@ import sys
 import time
 import traceback
 from collections.abc import Mapping
-import dataclasses
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,13 +36,14 @@ from .errors import ContentError, report
 from .load import RawDoc, load, read_doc
 from .model import Explainer, Partnership, Place
 from .plan import Page, plan
-from .render import Project, Renderer, SharedBytecode, data_files, load_translations
+from .render import Memo, Project, Renderer, SharedBytecode, data_files, load_translations
 from .resolve import Index, resolve
 from .validate import validate
 from .write import update
 
 POLL_SECONDS = 0.2  # how often the watched folders are looked at
 QUIET_SECONDS = 0.15  # saves closer together than this (plus one poll) become one rebuild
+TIDY_AFTER_SECONDS = 1.0  # after a rebuild, time for the browser to fetch the page before tidy_up()
 RACY_NS = 2_000_000_000  # a file younger than this when read may change within the same mtime tick
 FALLBACK_TEMPLATE = "_fallback.html"  # Renderer.render adds it to any page with fallbacks
 ERROR_TEMPLATE = "_errors.html"
@@ -253,7 +255,7 @@ class TrackingRenderer(Renderer):
 
     def render_card(self, env, slug, heading_level):
         """Render a card with its own set of reads, kept with it for every page that shows it."""
-        outer, self.reads = self.reads, {("template", "_card.html")}
+        outer, self.reads = self.reads, {("template", "_card.html"), ("catalog", env.globals["lang"])}
         try:
             card = super().render_card(env, slug, heading_level)
             return dataclasses.replace(card, reads=frozenset(self.reads))
@@ -351,6 +353,8 @@ class Preview:
         self.content, self.out, self.project = Path(content), Path(out), project
         self.cache = ReadCache()
         self.bytecode = SharedBytecode()  # compiled templates kept across rebuilds
+        self.memo = Memo()  # converted Markdown and rendered cards, kept across rebuilds
+        self.data_due: tuple | None = None  # arguments of data_files() after a content edit
         self.good: Good | None = None
         self.errors: list[ContentError] = []
         self.pending: dict[str, tuple[str, str]] = {}  # content files changed since the last good build
@@ -360,6 +364,7 @@ class Preview:
     def rebuild(self) -> Result:
         start = time.perf_counter()
         result = Result()
+        gc.disable()  # the collector's full passes over the site would stall the edit; tidy_up() runs it
         try:
             self._rebuild(result)
         except ContentError as error:
@@ -367,7 +372,11 @@ class Preview:
         except Exception as error:  # a bug, or a catalog Babel cannot read: keep serving, show it
             traceback.print_exc()
             result.errors = [ContentError("kembar", 1, 1, f"internal error: {type(error).__name__}: {error}")]
+        finally:
+            gc.enable()
         self.errors = result.errors
+        if result.errors:  # cards rendered from content that did not build: never reuse them
+            self.memo.cards.clear()
         result.seconds = time.perf_counter() - start
         return result
 
@@ -385,7 +394,7 @@ class Preview:
                     if (data := read_catalog(self.project.locales, lang)) is not None}
         index = resolve(site)
         pages = plan(site, index, self.project)
-        renderer = TrackingRenderer(site, index, pages, self.project, bytecode=self.bytecode)
+        renderer = TrackingRenderer(site, index, pages, self.project, bytecode=self.bytecode, memo=self.memo)
         good = self.good
         if good is not None and (site.config != good.site.config or site.vocabulary != good.site.vocabulary):
             good = None  # the site settings or the vocabulary reach every page
@@ -406,8 +415,14 @@ class Preview:
                 result.rendered.append(page.file)
             else:
                 outputs[page.file], reads[page.file] = good.outputs[page.file], good.reads[page.file]
-        # The sitemap and open data are made from the content alone: remade after a content edit.
-        data = good.data if good is not None and not self.pending else data_files(site, index, pages, renderer.base_url)
+        # The sitemap and open data are made from the content alone. After a content edit they
+        # are remade by tidy_up(), once the browser has the edited page.
+        if good is None:
+            data = data_files(site, index, pages, renderer.base_url)
+        else:
+            data = good.data
+            if self.pending:
+                self.data_due = (site, index, pages, renderer.base_url)
         outputs.update(data)
         self.out.mkdir(parents=True, exist_ok=True)
         result.written = update(outputs, self.out, self.good.outputs if self.good else None)
@@ -415,10 +430,25 @@ class Preview:
                          dict(renderer.assets), templates, catalogs, data)
         self.pending = {}
 
+    def tidy_up(self) -> list[str]:
+        """What can wait until the browser has reloaded: remake the sitemap and open data
+        after a content edit, and collect garbage. Returns the files written."""
+        written = []
+        if self.data_due is not None and not self.errors and self.good is not None:
+            data = data_files(*self.data_due)
+            outputs = {name: body for name, body in self.good.outputs.items() if name not in self.good.data}
+            outputs.update(data)
+            written = update(outputs, self.out, self.good.outputs)
+            self.good.outputs, self.good.data = outputs, data
+        self.data_due = None
+        gc.collect()
+        return written
+
     def affected(self, site, index, pages, contexts, assets, templates, catalogs, good: Good | None) -> set[str]:
         """The output files of the pages that must be rendered again: those that read
         something the edits since the last good build changed."""
         if good is None:
+            self.memo.cards.clear()
             return {page.file for page in pages}
         dirty = changed_records(good.site, site, self.pending) | changed_index(good.index, index)
         dirty |= {(key[0], "~") for key in dirty if len(key) == 2}  # "some record of this kind changed"
@@ -435,6 +465,8 @@ class Preview:
                   if catalogs.get(lang) != good.catalogs.get(lang)}
         groups = group_signatures(pages)
         dirty |= {("page", key) for key in groups.keys() | good.groups.keys() if groups.get(key) != good.groups.get(key)}
+        for key in [key for key, card in self.memo.cards.items() if not dirty.isdisjoint(card.reads)]:
+            del self.memo.cards[key]  # in place: the renderer's environments hold this dict
         changed_files = set(self.pending)
         todo = set()
         for page in pages:
@@ -576,6 +608,8 @@ class App:
             return self.not_found(lang, path)
         if self.preview.errors and target.endswith(".html"):
             return self.errors(lang)
+        if self.preview.data_due and self.preview.good and rel in self.preview.good.data:
+            self.preview.tidy_up()  # asked for the sitemap or open data before they were remade
         with open(target, "rb") as f:
             body = f.read()
         return "200 OK", [("Content-Type", content_type(target, body))], body
@@ -672,6 +706,8 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         announce(preview, result, "rebuilt")
         if result.written or result.errors or errors_before:
             LiveReloadHandler.reload_waiters(path="*")
+        loop = IOLoop.current()
+        loop.call_later(TIDY_AFTER_SECONDS, lambda: announce_tidy(preview, preview.tidy_up()))
 
     def changed(delay):
         nonlocal timer
@@ -702,3 +738,8 @@ def announce(preview: Preview, result: Result, verb: str) -> None:
         return
     print(f"{verb}: rendered {len(result.rendered)} pages, wrote {len(result.written)} files into {preview.out} "
           f"in {result.seconds:.2f} s", flush=True)
+
+
+def announce_tidy(preview: Preview, written: list[str]) -> None:
+    if written:
+        print(f"remade the sitemap and open data: wrote {len(written)} files", flush=True)

@@ -255,6 +255,9 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project):
         assert result.errors == []
         _, full, errors = pipeline.build(content, project)
         assert errors == []
+        # Every page is up to date at once; the sitemap and open data follow in tidy_up().
+        assert {name for name, body in full.items() if preview.good.outputs.get(name) != body} <= set(preview.good.data)
+        preview.tidy_up()
         assert preview.good.outputs == full
         on_disk = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
         assert on_disk == full
@@ -333,12 +336,26 @@ def test_a_broken_edit_keeps_the_last_good_site_and_the_fix_catches_up(make_site
     preview.rebuild()
     record.write_text(original, encoding="utf-8")
     assert preview.rebuild().errors == []
+    preview.tidy_up()
     _, full, _ = pipeline.build(content, project)
     assert preview.good.outputs == full
     assert "Regency of Badung" in (out / "en/partnerships/badung-fujisawa/index.html").read_text(encoding="utf-8")
 
 
 # -- the HTTP side, in process ---------------------------------------------------------------------
+
+def test_open_data_asked_for_before_it_was_remade_is_remade_first(make_site, tmp_path):
+    content = make_site()
+    preview = Preview(content, tmp_path / "out", pipeline.PROJECT)
+    assert preview.rebuild().errors == []
+    record = content / "places/fujisawa.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("en: Fujisawa City", "en: City of Fujisawa"),
+                      encoding="utf-8")
+    assert preview.rebuild().errors == []
+    assert b"City of Fujisawa" not in (tmp_path / "out/data/partnerships.csv").read_bytes()  # waits for tidy_up()
+    status, _, body = App(preview).respond({"REQUEST_METHOD": "GET", "PATH_INFO": "/kota-kembar/data/partnerships.csv"})
+    assert status == "200 OK" and b"City of Fujisawa" in body
+
 
 def test_content_types(make_site, tmp_path):
     preview = Preview(make_site(), tmp_path / "out", pipeline.PROJECT)
