@@ -352,6 +352,7 @@ class Preview:
     def __init__(self, content: Path, out: Path, project: Project):
         self.content, self.out, self.project = Path(content), Path(out), project
         self.cache = ReadCache()
+        self.validated: dict = {}  # validate()'s memo: records of the documents that did not change
         self.bytecode = SharedBytecode()  # compiled templates kept across rebuilds
         self.memo = Memo()  # converted Markdown and rendered cards, kept across rebuilds
         self.data_due: tuple | None = None  # arguments of data_files() after a content edit
@@ -384,7 +385,7 @@ class Preview:
         docs, errors = load(self.content, read=self.cache)
         self.pending.update(self.cache.take())
         self.base_path = base_path_of(docs) or self.base_path
-        site, more = validate(docs)
+        site, more = validate(docs, self.validated)
         if errors or more or site is None:
             result.errors = errors + more
             return

@@ -262,10 +262,28 @@ def language_known(code: str) -> bool:
     return True
 
 
-def validate(docs: list[RawDoc]) -> tuple[Site | None, list[ContentError]]:
-    """Check every document; return the site, or None and every error found."""
+def validate(docs: list[RawDoc], memo: dict | None = None) -> tuple[Site | None, list[ContentError]]:
+    """Check every document; return the site, or None and every error found.
+
+    `memo` (the dev server keeps one across rebuilds) remembers each document read without
+    errors: the same document, read against equal vocabulary, languages and places, gives
+    the same record, so it is not read again."""
     errors: list[ContentError] = []
     texts: list = []
+
+    def read(doc: RawDoc, languages, depends_on, read_doc):
+        """read_doc(reader) for one document, or its remembered result. `depends_on(record)`
+        is what else the record was checked against (e.g. its parties' places)."""
+        entry = memo.get(doc.path) if memo is not None else None
+        if entry is not None and entry[0] is doc and entry[1] == (languages, depends_on(entry[2])):
+            texts.extend(entry[3])
+            return entry[2]
+        errors_before, texts_before = len(errors), len(texts)
+        record = read_doc(Reader(doc, languages, errors, texts))
+        if memo is not None and len(errors) == errors_before:
+            memo[doc.path] = (doc, (languages, depends_on(record)), record, tuple(texts[texts_before:]))
+        return record
+
     by_kind: dict[str, list[RawDoc]] = {}
     broken: dict[str, set[str]] = {}  # kind -> slugs of files that could not be read
     for doc in docs:
@@ -274,24 +292,34 @@ def validate(docs: list[RawDoc]) -> tuple[Site | None, list[ContentError]]:
         else:
             by_kind.setdefault(doc.kind, []).append(doc)
 
+    def nothing(record):
+        return None
+
     config = None
     for doc in by_kind.get("site", []):
-        config = read_site(Reader(doc, DEFAULT_LANGUAGES, errors, texts))
+        config = read(doc, DEFAULT_LANGUAGES, nothing, read_site)
     languages = config.languages if config else DEFAULT_LANGUAGES
 
     vocabulary = None
     for doc in by_kind.get("vocabulary", []):
-        vocabulary = read_vocabulary(Reader(doc, languages, errors, texts))
+        vocabulary = read(doc, languages, nothing, read_vocabulary)
 
     def terms(section):
         return getattr(vocabulary, section) if vocabulary else None
 
+    def vocabulary_used(record):
+        return vocabulary
+
+    def vocabulary_and_parties(record):
+        return vocabulary, tuple(places.get(slug) for slug in (record.parties if record else ()))
+
     places = unique(by_kind.get("place", []), errors)
-    places = {slug: read_place(Reader(doc, languages, errors, texts), slug, terms)
+    places = {slug: read(doc, languages, vocabulary_used, lambda r: read_place(r, r.doc.slug, terms))
               for slug, doc in places.items()}
     places.update({slug: None for slug in broken.get("place", ()) if slug not in places})
     partnerships = unique(by_kind.get("partnership", []), errors)
-    partnerships = {slug: read_partnership(Reader(doc, languages, errors, texts), slug, terms, places)
+    partnerships = {slug: read(doc, languages, vocabulary_and_parties,
+                               lambda r: read_partnership(r, r.doc.slug, terms, places))
                     for slug, doc in partnerships.items()}
 
     partnerships.update({slug: None for slug in broken.get("partnership", ()) if slug not in partnerships})
@@ -310,7 +338,11 @@ def validate(docs: list[RawDoc]) -> tuple[Site | None, list[ContentError]]:
             "sector": terms("sectors"), "status": terms("statuses"), "type": terms("types")}
     for doc in by_kind.get("explainer", []) + by_kind.get("narrative", []):
         check_links(doc, refs, errors)
-        check_markdown(doc, errors)
+        if memo is None or memo.get(("markdown", doc.path)) is not doc:
+            errors_before = len(errors)
+            check_markdown(doc, errors)
+            if memo is not None and len(errors) == errors_before:
+                memo["markdown", doc.path] = doc
 
     if errors or broken or config is None or vocabulary is None:
         return None, errors

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import shutil
 import socket
@@ -340,6 +341,35 @@ def test_a_broken_edit_keeps_the_last_good_site_and_the_fix_catches_up(make_site
     _, full, _ = pipeline.build(content, project)
     assert preview.good.outputs == full
     assert "Regency of Badung" in (out / "en/partnerships/badung-fujisawa/index.html").read_text(encoding="utf-8")
+
+
+def test_a_remembered_record_is_checked_again_when_what_it_was_checked_against_changes(make_site, tmp_path):
+    content = make_site()
+    for path in content.rglob("*"):  # old files: the dev server trusts their stat and keeps their documents
+        os.utime(path, (time.time() - 60, time.time() - 60))
+    preview = Preview(content, tmp_path / "out", pipeline.PROJECT)
+    assert preview.rebuild().errors == []
+
+    def edit(path, old, new):
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+    # Its place: the record's own file did not change, its parties' places did.
+    edit(content / "places/badung.yaml", "country: ID", "country: JP")
+    assert any("the Indonesian party comes first" in str(e) for e in preview.rebuild().errors)
+    edit(content / "places/badung.yaml", "country: JP", "country: ID")
+    assert preview.rebuild().errors == []
+    # The vocabulary: a sector the record names goes away.
+    edit(content / "vocabulary.yaml", "  tourism:", "  travel:")
+    assert any(f"{RECORD}:" in str(e) and "tourism" in str(e) for e in preview.rebuild().errors)
+    edit(content / "vocabulary.yaml", "  travel:", "  tourism:")
+    assert preview.rebuild().errors == []
+    edit(content / "vocabulary.yaml", "  city:", "  municipality:")  # a place's kind
+    assert any("fujisawa.yaml:" in str(e) and "city" in str(e) for e in preview.rebuild().errors)
+    edit(content / "vocabulary.yaml", "  municipality:", "  city:")
+    assert preview.rebuild().errors == []
+    preview.tidy_up()
+    _, full, _ = pipeline.build(content, pipeline.PROJECT)
+    assert preview.good.outputs == full
 
 
 # -- the HTTP side, in process ---------------------------------------------------------------------
