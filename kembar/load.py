@@ -6,6 +6,7 @@ the libyaml C one when it is installed.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,9 +77,9 @@ def load(content: Path, read=None) -> tuple[list[RawDoc], list[ContentError]]:
     def rel(p: Path) -> str:  # the name editors see; never follows a symbolic link
         return (Path(root.name) / p.relative_to(content)).as_posix()
 
-    def add(path: Path, shown: str, kind: str, slug: str, lang: str | None) -> None:
+    def add(path: Path, shown: str, kind: str, slug: str, lang: str | None, inside: bool = False) -> None:
         try:
-            if not path.resolve().is_relative_to(root):
+            if not inside and not path.resolve().is_relative_to(root):
                 raise ContentError(shown, 1, 1, "a link to a file outside the content folder; copy the file in instead")
             doc = read(path, shown, kind, slug, lang)
         except (ContentError, ContentErrors) as e:
@@ -100,18 +101,26 @@ def load(content: Path, read=None) -> tuple[list[RawDoc], list[ContentError]]:
             errors.append(ContentError(rel(path), 1, 1, "required file is missing"))
 
     for folder, kind in (("places", "place"), ("partnerships", "partnership"), ("explainers", "explainer")):
-        for path in sorted((content / folder).iterdir()) if (content / folder).is_dir() else ():
-            if path.name.startswith("."):
+        where = content / folder
+        if not where.is_dir():
+            continue
+        # A plain file in a folder that is inside the content is inside it too: only links
+        # need resolving (os.scandir knows which entries are links without asking again).
+        folder_inside = where.resolve().is_relative_to(root)
+        with os.scandir(where) as entries:
+            entries = sorted(entries, key=lambda entry: entry.name)
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            shown = rel(path)
-            if path.is_dir():
+            shown = f"{root.name}/{folder}/{entry.name}"
+            if entry.is_dir():
                 errors.append(ContentError(shown, 1, 1, f"unexpected folder: {folder}/ holds files only"))
                 continue
-            slug, lang, file_kind, problem = _classify(path.name, kind)
+            slug, lang, file_kind, problem = _classify(entry.name, kind)
             if problem:
                 errors.append(ContentError(shown, 1, 1, problem))
                 continue
-            add(path, shown, file_kind, slug, lang)
+            add(Path(entry.path), shown, file_kind, slug, lang, inside=folder_inside and not entry.is_symlink())
     return docs, errors
 
 
