@@ -232,8 +232,8 @@ class TrackingRenderer(Renderer):
             "page_url": lambda key, *a, **k: {("page", tuple(key))},
             "render_in": lambda code, name, *a, **k: {("template", name), ("catalog", code)},
             "partnership_map": lambda slugs, *a, **k: fields_of(slugs, "parties", "status") | parties(slugs),
-            "province_of": lambda slug, *a, **k: fields_of([slug], "parties") | {("place", "~")},
-            "provinces": lambda *a, **k: {("partnership", "~"), ("place", "~")},
+            "province_of": lambda slug, *a, **k: {("province", slug)},
+            "provinces": lambda *a, **k: {("province", "*")},
         }
         for name, value in list(g.items()):
             if name in notes:
@@ -335,6 +335,7 @@ class Good:
     templates: dict[str, bytes]
     catalogs: dict[str, bytes]
     data: dict[str, bytes]  # the files render.data_files makes
+    provinces: dict  # partnership -> its province (views.province_index)
 
 
 @dataclass
@@ -403,7 +404,8 @@ class Preview:
         for page in pages:
             context_keys[page.file] = keys = set()
             contexts[page.file] = signature(page.context, keys)
-        todo = self.affected(site, index, pages, contexts, renderer.assets, templates, catalogs, good)
+        todo = self.affected(site, index, pages, contexts, renderer.assets, templates, catalogs,
+                             renderer.province_index, good)
         outputs: dict[str, bytes] = dict(renderer.assets)
         reads, groups = {}, group_signatures(pages)
         for page in pages:
@@ -428,7 +430,7 @@ class Preview:
         self.out.mkdir(parents=True, exist_ok=True)
         result.written = update(outputs, self.out, self.good.outputs if self.good else None)
         self.good = Good(site, index, {p.file: p for p in pages}, groups, outputs, reads, contexts,
-                         dict(renderer.assets), templates, catalogs, data)
+                         dict(renderer.assets), templates, catalogs, data, renderer.province_index)
         self.pending = {}
 
     def tidy_up(self) -> list[str]:
@@ -445,13 +447,16 @@ class Preview:
         gc.collect()
         return written
 
-    def affected(self, site, index, pages, contexts, assets, templates, catalogs, good: Good | None) -> set[str]:
+    def affected(self, site, index, pages, contexts, assets, templates, catalogs, provinces,
+                 good: Good | None) -> set[str]:
         """The output files of the pages that must be rendered again: those that read
         something the edits since the last good build changed."""
         if good is None:
             self.memo.cards.clear()
             return {page.file for page in pages}
         dirty = changed_records(good.site, site, self.pending) | changed_index(good.index, index)
+        moved = {slug for slug in provinces.keys() | good.provinces.keys() if provinces.get(slug) != good.provinces.get(slug)}
+        dirty |= {("province", slug) for slug in moved} | ({("province", "*")} if moved else set())
         dirty |= {(key[0], "~") for key in dirty if len(key) == 2}  # "some record of this kind changed"
         if dirty:
             dirty.add(("content", "*"))  # read by template functions that may look at any record

@@ -285,6 +285,9 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project):
         "parties: [badung, fujisawa]", "parties: [badung, kochi]"), encoding="utf-8")
     rendered = rebuild()
     assert "ja/partnerships/badung-kochi/index.html" in rendered
+    edit(content / "places/kochi.yaml", "en: Kochi City", "en: City of Kochi")
+    rendered = rebuild()  # its pages and the lists that show it; not a list without it
+    assert "en/places/kochi/index.html" in rendered and "en/places/fujisawa/index.html" not in rendered
     (content / "partnerships/badung-kochi.yaml").unlink()
     rebuild()
     assert not (out / "ja/partnerships/badung-kochi").exists()
