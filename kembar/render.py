@@ -337,12 +337,18 @@ def render_into(put, site: Site, index: Index, pages: list[Page], project: Proje
     renderer = Renderer(site, index, pages, project, base_url)
     for name, data in renderer.assets.items():
         put(name, data)
-    if jobs > 1 and len(pages) > 50 and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")  # workers inherit the site: nothing to pickle
-        with context.Pool(jobs, initializer=_start_worker, initargs=(renderer, pages, put, jobs)) as pool:
-            for error in pool.map(_render_share, range(jobs)):
-                if error:
-                    raise error
+    if jobs > 1 and len(pages) > PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+        def share(k: int) -> ContentError | None:
+            try:
+                for page in pages[k::jobs]:  # interleaved, so the few long list pages are spread out
+                    put(page.file, renderer.render(page))
+            except ContentError as error:
+                return error
+            return None
+
+        for error in forked(share, jobs):
+            if error:
+                raise error
     else:
         for page in pages:
             put(page.file, renderer.render(page))
@@ -350,24 +356,26 @@ def render_into(put, site: Site, index: Index, pages: list[Page], project: Proje
         put(name, data)
 
 
-_worker: tuple = ()  # set in each forked render process by _start_worker
+PARALLEL_FROM = 50  # pages; fewer are rendered faster than processes start
+_job = None  # the function forked() runs, inherited by its processes
 
 
-def _start_worker(renderer, pages, put, jobs) -> None:
-    global _worker
-    _worker = (renderer, pages, put, jobs)
-
-
-def _render_share(share: int) -> ContentError | None:
-    """Render every jobs-th page. A template error is returned, not raised: the pool would
-    set __cause__ on it, which a frozen dataclass refuses (and the pool then hangs)."""
-    renderer, pages, put, jobs = _worker
+def forked(job, jobs: int) -> list:
+    """[job(0), ..., job(jobs - 1)], each in a forked process. The processes inherit the
+    site and the renderer, so nothing is copied on the way in; job's result is pickled on
+    the way out. A ContentError must be returned, not raised: the pool would set __cause__
+    on it, which a frozen dataclass refuses (and the pool then hangs)."""
+    global _job
+    _job = job
     try:
-        for page in pages[share::jobs]:  # interleaved, so the few long list pages are spread out
-            put(page.file, renderer.render(page))
-    except ContentError as error:
-        return error
-    return None
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return pool.map(_run_job, range(jobs))
+    finally:
+        _job = None
+
+
+def _run_job(share: int):
+    return _job(share)
 
 
 def check_paths(pages: list[Page]) -> None:

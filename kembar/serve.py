@@ -20,6 +20,7 @@ import functools
 import gc
 import html
 import mimetypes
+import multiprocessing
 import os
 import sys
 import time
@@ -36,13 +37,15 @@ from .errors import ContentError, report
 from .load import RawDoc, load, read_doc
 from .model import Explainer, Partnership, Place
 from .plan import Page, plan
-from .render import Memo, Project, Renderer, SharedBytecode, data_files, load_translations
+from .render import (Memo, Project, Renderer, SharedBytecode, check_paths, data_files, forked,
+                     load_translations)
 from .resolve import Index, resolve
 from .validate import validate
 from .write import update
 
 POLL_SECONDS = 0.2  # how often the watched folders are looked at
 QUIET_SECONDS = 0.15  # saves closer together than this (plus one poll) become one rebuild
+PARALLEL_FROM = 200  # pages to render before forking pays for itself (the pages come back pickled)
 TIDY_AFTER_SECONDS = 1.0  # after a rebuild, time for the browser to fetch the page before tidy_up()
 RACY_NS = 2_000_000_000  # a file younger than this when read may change within the same mtime tick
 FALLBACK_TEMPLATE = "_fallback.html"  # Renderer.render adds it to any page with fallbacks
@@ -406,14 +409,13 @@ class Preview:
             contexts[page.file] = signature(page.context, keys)
         todo = self.affected(site, index, pages, contexts, renderer.assets, templates, catalogs,
                              renderer.province_index, good)
+        check_paths(pages)
+        rendered = self.render([page for page in pages if page.file in todo], renderer)
         outputs: dict[str, bytes] = dict(renderer.assets)
         reads, groups = {}, group_signatures(pages)
         for page in pages:
-            if page.file in outputs:
-                raise ContentError(page.sources[0] if page.sources else "content", 1, 1,
-                                   f"two pages would be written to {page.file}")
-            if page.file in todo:
-                outputs[page.file], read = renderer.render_tracked(page)
+            if page.file in rendered:
+                outputs[page.file], read = rendered[page.file]
                 reads[page.file] = read | context_keys[page.file]
                 result.rendered.append(page.file)
             else:
@@ -432,6 +434,33 @@ class Preview:
         self.good = Good(site, index, {p.file: p for p in pages}, groups, outputs, reads, contexts,
                          dict(renderer.assets), templates, catalogs, data, renderer.province_index)
         self.pending = {}
+
+    def render(self, pages: list[Page], renderer: "TrackingRenderer") -> dict[str, tuple[bytes, frozenset]]:
+        """Each page's bytes and what it read. Many pages (the first build, a template edit)
+        are shared among forked processes, which send back the cards and Markdown they made."""
+        jobs = os.cpu_count() or 1
+        if jobs < 2 or len(pages) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            return {page.file: renderer.render_tracked(page) for page in pages}
+        memo = self.memo
+        cards_before, markdown_before = set(memo.cards), set(memo.markdown.cache)
+
+        def share(k: int):
+            try:
+                done = {page.file: renderer.render_tracked(page) for page in pages[k::jobs]}
+            except ContentError as error:
+                return error
+            return (done, {key: card for key, card in memo.cards.items() if key not in cards_before},
+                    {text: html for text, html in memo.markdown.cache.items() if text not in markdown_before})
+
+        rendered = {}
+        for outcome in forked(share, jobs):
+            if isinstance(outcome, ContentError):
+                raise outcome
+            done, cards, markdown = outcome
+            rendered.update(done)
+            memo.cards.update(cards)  # in place: the renderer's environments hold this dict
+            memo.markdown.cache.update(markdown)
+        return rendered
 
     def tidy_up(self) -> list[str]:
         """What can wait until the browser has reloaded: remake the sitemap and open data

@@ -239,7 +239,11 @@ def project(tmp_path) -> Project:
     return Project(tmp_path / "project/templates", tmp_path / "project/locales")
 
 
-def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project):
+@pytest.mark.parametrize("processes", [1, 2], ids=["one process", "forked"])
+def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeypatch, processes):
+    if processes > 1:  # render every rebuild's pages in forked processes, however few
+        monkeypatch.setattr("kembar.serve.PARALLEL_FROM", 1)
+        monkeypatch.setattr("os.cpu_count", lambda: processes)
     content = make_site()
     out = tmp_path / "out"
     preview = Preview(content, out, project)
