@@ -423,7 +423,7 @@ class Preview:
         # The sitemap and open data are made from the content alone. After a content edit they
         # are remade by tidy_up(), once the browser has the edited page.
         if good is None:
-            data = data_files(site, index, pages, renderer.base_url)
+            data, self.data_due = data_files(site, index, pages, renderer.base_url), None
         else:
             data = good.data
             if self.pending:
