@@ -337,39 +337,47 @@ def render_into(put, site: Site, index: Index, pages: list[Page], project: Proje
     renderer = Renderer(site, index, pages, project, base_url)
     for name, data in renderer.assets.items():
         put(name, data)
+    def write_data() -> None:
+        for name, data in data_files(site, index, pages, renderer.base_url).items():
+            put(name, data)
+
     if jobs > 1 and len(pages) > PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
-        def share(k: int) -> ContentError | None:
+        shares = jobs * SHARES_PER_JOB
+
+        def task(k: int) -> ContentError | None:  # task 0 makes the data files, the others pages
             try:
-                for page in pages[k::jobs]:  # interleaved, so the few long list pages are spread out
+                if k == 0:
+                    write_data()
+                for page in pages[k - 1::shares] if k else ():  # interleaved: the few long lists spread out
                     put(page.file, renderer.render(page))
             except ContentError as error:
                 return error
             return None
 
-        for error in forked(share, jobs):
+        for error in forked(task, shares + 1, jobs):
             if error:
                 raise error
     else:
         for page in pages:
             put(page.file, renderer.render(page))
-    for name, data in data_files(site, index, pages, renderer.base_url).items():
-        put(name, data)
+        write_data()
 
 
 PARALLEL_FROM = 50  # pages; fewer are rendered faster than processes start
+SHARES_PER_JOB = 4  # smaller shares: a process that finishes early takes the next one
 _job = None  # the function forked() runs, inherited by its processes
 
 
-def forked(job, jobs: int) -> list:
-    """[job(0), ..., job(jobs - 1)], each in a forked process. The processes inherit the
-    site and the renderer, so nothing is copied on the way in; job's result is pickled on
-    the way out. A ContentError must be returned, not raised: the pool would set __cause__
-    on it, which a frozen dataclass refuses (and the pool then hangs)."""
+def forked(job, tasks: int, jobs: int) -> list:
+    """[job(0), ..., job(tasks - 1)], run by `jobs` forked processes. The processes inherit
+    the site and the renderer, so nothing is copied on the way in; job's result is pickled
+    on the way out. A ContentError must be returned, not raised: the pool would set
+    __cause__ on it, which a frozen dataclass refuses (and the pool then hangs)."""
     global _job
     _job = job
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_run_job, range(jobs))
+            return pool.map(_run_job, range(tasks), chunksize=1)
     finally:
         _job = None
 

@@ -37,7 +37,7 @@ from .errors import ContentError, report
 from .load import RawDoc, load, read_doc
 from .model import Explainer, Partnership, Place
 from .plan import Page, plan
-from .render import (Memo, Project, Renderer, SharedBytecode, check_paths, data_files, forked,
+from .render import (SHARES_PER_JOB, Memo, Project, Renderer, SharedBytecode, check_paths, data_files, forked,
                      load_translations)
 from .resolve import Index, resolve
 from .validate import validate
@@ -444,16 +444,18 @@ class Preview:
         memo = self.memo
         cards_before, markdown_before = set(memo.cards), set(memo.markdown.cache)
 
+        shares = jobs * SHARES_PER_JOB
+
         def share(k: int):
             try:
-                done = {page.file: renderer.render_tracked(page) for page in pages[k::jobs]}
+                done = {page.file: renderer.render_tracked(page) for page in pages[k::shares]}
             except ContentError as error:
                 return error
             return (done, {key: card for key, card in memo.cards.items() if key not in cards_before},
                     {text: html for text, html in memo.markdown.cache.items() if text not in markdown_before})
 
         rendered = {}
-        for outcome in forked(share, jobs):
+        for outcome in forked(share, shares, jobs):
             if isinstance(outcome, ContentError):
                 raise outcome
             done, cards, markdown = outcome
