@@ -337,12 +337,15 @@ def validate(docs: list[RawDoc], memo: dict | None = None) -> tuple[Site | None,
     refs = {"partnership": partnerships, "place": places, "explainer": {*explainers, *broken.get("explainer", ())},
             "sector": terms("sectors"), "status": terms("statuses"), "type": terms("types")}
     for doc in by_kind.get("explainer", []) + by_kind.get("narrative", []):
-        check_links(doc, refs, errors)
-        if memo is None or memo.get(("markdown", doc.path)) is not doc:
-            errors_before = len(errors)
+        known = memo.get(("markdown", doc.path)) if memo is not None else None
+        if known is not None and known[0] is doc:  # the body was checked and its links found before
+            links = known[1]
+        else:
+            links, errors_before = links_in(doc), len(errors)
             check_markdown(doc, errors)
             if memo is not None and len(errors) == errors_before:
-                memo["markdown", doc.path] = doc
+                memo["markdown", doc.path] = (doc, links)
+        check_links(doc, links, refs, errors)
 
     if errors or broken or config is None or vocabulary is None:
         return None, errors
@@ -600,18 +603,25 @@ def check_markdown(doc: RawDoc, errors) -> None:
     close()
 
 
-def check_links(doc: RawDoc, refs: dict, errors) -> None:
-    """Links such as [Badung](place:badung) must name something that exists."""
+def links_in(doc: RawDoc) -> tuple[tuple[str, str, int], ...]:
+    """Every [text](scheme:target) of a Markdown body: (scheme, target, offset)."""
+    found = []
     for match in LINK.finditer(doc.body):
         group = 1 if match.group(1) else 3
-        scheme, target = match.group(group), match.group(group + 1)
+        found.append((match.group(group), match.group(group + 1), match.start(group)))
+    return tuple(found)
+
+
+def check_links(doc: RawDoc, links, refs: dict, errors) -> None:
+    """Links such as [Badung](place:badung) must name something that exists."""
+    for scheme, target, offset in links:
         if scheme == "country":
             ok = target.upper() in Locale("en").territories and len(target) == 2
         else:
             known = refs.get(scheme)
             ok = known is None or target in known  # None: the vocabulary itself failed
         if not ok:
-            before = doc.body[: match.start(group)]
+            before = doc.body[:offset]
             line = doc.body_line + before.count("\n")
-            col = match.start(group) - (before.rfind("\n") + 1) + 1
+            col = offset - (before.rfind("\n") + 1) + 1
             errors.append(doc.error(line, col, f"link to {scheme} '{target}', which does not exist"))
