@@ -9,6 +9,7 @@ entry keeps its id when other events are added or texts are corrected.
 from __future__ import annotations
 
 import datetime
+import heapq
 import os
 from dataclasses import dataclass
 
@@ -47,12 +48,14 @@ def updates(site: Site, limit: int = MAX_ENTRIES) -> tuple[Update, ...]:
         seen: dict[str, int] = {}
         mine = []
         for event in p.timeline:
-            seen[event.date.iso] = seen.get(event.date.iso, 0) + 1
-            rank = seen[event.date.iso]
-            mine.append(Update(p, event, f"event-{event.date.iso}" + (f"-{rank}" if rank > 1 else "")))
+            iso = event.date.iso
+            rank = seen[iso] = seen.get(iso, 0) + 1
+            mine.append((p, event, f"event-{iso}" + (f"-{rank}" if rank > 1 else "")))
         found += reversed(mine)
-    found.sort(key=lambda u: u.event.date, reverse=True)  # stable: ties keep the order above
-    return tuple(found[:limit])
+    # The newest `limit` as a stable sort would give them (ties keep the order above),
+    # without sorting every event of a big site.
+    newest = heapq.nlargest(limit, found, key=lambda u: (u[1].date.year, u[1].date.month, u[1].date.day))
+    return tuple(Update(*u) for u in newest)
 
 
 def feed_updated(entries: tuple[Update, ...]) -> str:

@@ -1,10 +1,14 @@
 """/<lang>/feed.xml: valid, localized Atom of partnership updates with stable ids and content dates."""
 from __future__ import annotations
 
+import dataclasses
 import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+
+from kembar import feeds
+from kembar.model import Event, PartialDate
 
 from publishing import BASE_URL, FIXTURE, build, write_fixture
 
@@ -104,3 +108,18 @@ def test_entry_links_lead_to_the_timeline_of_a_built_page(built):
         page, fragment = href[len(BASE_URL):].split("#")
         html = (built.out / page / "index.html").read_text(encoding="utf-8")
         assert f'id="{fragment}"' in html, href
+
+
+def test_the_newest_updates_are_those_a_stable_sort_of_every_event_gives(fixture_site):
+    """feeds.updates picks the newest without sorting every event: the same entries in the
+    same order as a stable sort, so ties (one date, or partial dates) keep slug order and a
+    partnership's later event comes first."""
+    site = fixture_site.site
+    template = next(iter(site.partnerships.values()))
+    dates = [PartialDate(2020), PartialDate(2020, 5), PartialDate(2020, 5, 1), PartialDate(2019, 12, 31)]
+    partnerships = {f"p{n:02d}": dataclasses.replace(template, slug=f"p{n:02d}", timeline=tuple(
+        Event(dates[(n + k) % 4], None, template.timeline[0].text) for k in range(4))) for n in range(30)}
+    site = dataclasses.replace(site, partnerships=partnerships)
+    one_by_one = [u for p in partnerships.values()
+                  for u in feeds.updates(dataclasses.replace(site, partnerships={p.slug: p}))]
+    assert feeds.updates(site, limit=50) == tuple(sorted(one_by_one, key=lambda u: u.event.date, reverse=True)[:50])
