@@ -77,9 +77,9 @@ def load(content: Path, read=None) -> tuple[list[RawDoc], list[ContentError]]:
     def rel(p: Path) -> str:  # the name editors see; never follows a symbolic link
         return (Path(root.name) / p.relative_to(content)).as_posix()
 
-    def add(path: Path, shown: str, kind: str, slug: str, lang: str | None, inside: bool = False) -> None:
+    def add(path: Path | str, shown: str, kind: str, slug: str, lang: str | None, inside: bool = False) -> None:
         try:
-            if not inside and not path.resolve().is_relative_to(root):
+            if not inside and not Path(path).resolve().is_relative_to(root):
                 raise ContentError(shown, 1, 1, "a link to a file outside the content folder; copy the file in instead")
             doc = read(path, shown, kind, slug, lang)
         except (ContentError, ContentErrors) as e:
@@ -120,7 +120,7 @@ def load(content: Path, read=None) -> tuple[list[RawDoc], list[ContentError]]:
             if problem:
                 errors.append(ContentError(shown, 1, 1, problem))
                 continue
-            add(Path(entry.path), shown, file_kind, slug, lang, inside=folder_inside and not entry.is_symlink())
+            add(entry.path, shown, file_kind, slug, lang, inside=folder_inside and not entry.is_symlink())
     return docs, errors
 
 
@@ -152,8 +152,9 @@ def _slug_problem(slug: str) -> str:
     return f"file name '{slug}' is not a slug: use lowercase ASCII letters, digits and hyphens (e.g. badung-fujisawa)"
 
 
-def read_doc(path: Path, shown: str, kind: str, slug: str, lang: str | None) -> RawDoc:
+def read_doc(path: Path | str, shown: str, kind: str, slug: str, lang: str | None) -> RawDoc:
     """Read one file, refusing anything too big before reading it into memory."""
+    path = Path(path)
     try:
         if not path.is_file():
             raise ContentError(shown, 1, 1, "not a regular file")

@@ -25,7 +25,7 @@ class Page:
     translated: bool = True  # False: the main text falls back to the default language
     sources: tuple[str, ...] = ()  # content files the page is made from (for errors and the dev server)
 
-    @property
+    @functools.cached_property  # asked for often (the dev server compares every page)
     def file(self) -> str:
         return self.path + "index.html" if self.path.endswith("/") or not self.path else self.path
 

@@ -82,10 +82,10 @@ class ReadCache:
         self.changed: dict[str, tuple[str, str]] = {}  # shown path -> (kind, slug)
         self.seen: set[str] = set()
 
-    def __call__(self, path: Path, shown: str, kind: str, slug: str, lang: str | None) -> RawDoc:
+    def __call__(self, path: Path | str, shown: str, kind: str, slug: str, lang: str | None) -> RawDoc:
         self.seen.add(shown)
         try:
-            st = path.stat()
+            st = os.stat(path)
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino, kind, slug, lang)
         except OSError:
             st, stamp = None, None

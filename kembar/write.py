@@ -89,9 +89,9 @@ def update(outputs: dict[str, bytes], out: Path, previous: dict[str, bytes] | No
     instead of read back, and only the files it had are candidates for removal."""
     changed = []
     for name, data in outputs.items():
-        target = out / name
         if previous is not None and name in previous and previous[name] == data:
             continue
+        target = out / name
         try:
             if target.read_bytes() == data:
                 continue
