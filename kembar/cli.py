@@ -59,6 +59,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    s.add_argument("--poll", action="store_true",
+                   help="look for changes on a timer instead of asking the system (for network drives and "
+                        "container mounts, where saves are otherwise not seen)")
     s.set_defaults(run=cmd_serve)
 
     n = sub.add_parser("new", help="write a commented skeleton for a new record")
@@ -174,7 +177,7 @@ def cmd_check(args) -> int:
 
 def cmd_serve(args) -> int:
     from . import serve
-    return serve.serve(args.content, args.out, args.host, args.port)
+    return serve.serve(args.content, args.out, args.host, args.port, poll=args.poll)
 
 
 def cmd_new(args) -> int:

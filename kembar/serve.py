@@ -41,10 +41,10 @@ from .render import (SHARES_PER_JOB, Memo, Project, Renderer, SharedBytecode, ch
                      load_translations)
 from .resolve import Index, resolve
 from .validate import validate
+from .watch import watch
 from .write import update
 
-POLL_SECONDS = 0.2  # how often the watched folders are looked at
-QUIET_SECONDS = 0.15  # saves closer together than this (plus one poll) become one rebuild
+QUIET_SECONDS = 0.15  # saves closer together than this become one rebuild
 PARALLEL_FROM = 200  # pages to render before forking pays for itself (the pages come back pickled)
 TIDY_AFTER_SECONDS = 1.0  # after a rebuild, time for the browser to fetch the page before tidy_up()
 RACY_NS = 2_000_000_000  # a file younger than this when read may change within the same mtime tick
@@ -685,27 +685,22 @@ def content_type(path: str, body: bytes) -> str:
 
 # -- the server -------------------------------------------------------------------------------------
 
-def make_watcher(on_change):
-    from livereload.watcher import Watcher
-    from tornado.ioloop import PeriodicCallback
+class NoWatcher:
+    """livereload's watcher slot, left empty: kembar/watch.py watches the folders, and the
+    reload is sent by the rebuild when it is done. (livereload would send it on a timer of
+    its own, possibly before the rebuild ends, and drops a reload that comes within
+    max(3 - delay, 1) s of the previous one, so a quick fix after an error would never
+    reach the browser.)"""
 
-    class PreviewWatcher(Watcher):
-        """livereload's polling watcher, changed in two ways. It polls more often than its
-        0.8 s. And it never lets livereload send a reload itself: livereload would send it
-        on a timer of its own, possibly before the rebuild ends, and drops a reload that
-        comes within max(3 - delay, 1) s of the previous one, so a quick fix after an error
-        would never reach the browser. on_change sends it when the rebuild is done."""
+    _tasks = {"kembar": None}  # not empty, or livereload would watch the working folder
+    _changes: list = []
+    filepath = None
 
-        def start(self, callback):
-            PeriodicCallback(callback, POLL_SECONDS * 1000).start()
-            return True
+    def start(self, callback) -> bool:
+        return True  # "started": livereload must not poll
 
-        def examine(self):
-            self._changes.clear()  # livereload's start-up "reload": nothing changed yet
-            super().examine()  # runs the watch callbacks of the folders where a file changed
-            return None, None
-
-    return PreviewWatcher()
+    def examine(self):
+        return None, None
 
 
 def check_folders(content: Path, out: Path, project: Project) -> str | None:
@@ -720,7 +715,8 @@ def check_folders(content: Path, out: Path, project: Project) -> str | None:
     return None
 
 
-def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, project: Project | None = None) -> int:
+def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, project: Project | None = None,
+          poll: bool = False) -> int:
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
@@ -753,13 +749,11 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
             loop.remove_timeout(timer)
         timer = loop.call_later(delay, rebuild)
 
-    server = Server(app=App(preview), watcher=make_watcher(changed))
-    for folder in (content, project.templates, project.locales):
-        task = functools.partial(changed, QUIET_SECONDS)
-        task.name = f"rebuild after a change in {folder}"  # livereload logs this name
-        server.watch(str(folder), task, delay=QUIET_SECONDS)
+    server = Server(app=App(preview), watcher=NoWatcher())
+    how = watch([content, project.templates, project.locales], functools.partial(changed, QUIET_SECONDS), poll)
     shown_host = f"[{host}]" if ":" in host else host
-    print(f"serving http://{shown_host}:{port}{preview.base_path} (Ctrl+C stops)", flush=True)
+    print(f"serving http://{shown_host}:{port}{preview.base_path}, rebuilding on every save "
+          f"(watched by {how}; Ctrl+C stops)", flush=True)
     try:
         server.serve(port=port, host=host, debug=False, restart_delay=0)
     except OSError as e:

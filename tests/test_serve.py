@@ -36,12 +36,12 @@ def free_port() -> int:
 class Server:
     """A running `python build.py serve` and the requests a browser would make."""
 
-    def __init__(self, root: Path, port: int):
+    def __init__(self, root: Path, port: int, *options: str):
         self.root, self.port = root, port
         self.content, self.out, self.log = root / "content", root / "out", root / "serve.log"
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port),
-             "--content", str(self.content), "--out", str(self.out)],
+             "--content", str(self.content), "--out", str(self.out), *options],
             cwd=root, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while True:
@@ -102,6 +102,16 @@ def server(make_site, tmp_path):
     running.stop()
 
 
+@pytest.fixture(params=["inotify", "polling"])
+def watched_server(request, make_site, tmp_path):
+    """The server as it watches by default (inotify, on Linux), and with --poll."""
+    make_site()
+    running = Server(tmp_path, free_port(), *(["--poll"] if request.param == "polling" else []))
+    assert f"(watched by {request.param};" in running.log.read_text()
+    yield running
+    running.stop()
+
+
 def test_serves_every_language_under_the_base_path(server):
     status, headers, _ = server.get("/")
     assert status == 302 and headers["Location"] == "/kota-kembar/"
@@ -137,7 +147,8 @@ def test_binds_to_loopback_by_default(server):
     assert f"serving http://127.0.0.1:{server.port}/kota-kembar/" in server.log.read_text()
 
 
-def test_a_save_reloads_the_browser_with_the_new_text_and_rewrites_only_what_changed(server):
+def test_a_save_reloads_the_browser_with_the_new_text_and_rewrites_only_what_changed(watched_server):
+    server = watched_server
     unrelated = server.out / "en/places/badung/index.html"
     before = unrelated.stat().st_mtime_ns
     ws = server.livereload()
