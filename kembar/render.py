@@ -119,9 +119,20 @@ class SharedBytecode(jinja2.BytecodeCache):
 
 @dataclass(frozen=True)
 class Card:
-    html: Markup
+    html: Markup  # with an h3 title (CARD_LEVEL)
     fallbacks: tuple  # the texts it showed in another language: the page gets the notice
     reads: frozenset = frozenset()  # what it read, for the dev server
+
+    def at(self, level: int) -> Markup:
+        """The card with its title at another heading level (a card has no other heading)."""
+        if level == CARD_LEVEL:
+            return self.html
+        html = str(self.html)  # Markup.replace would escape the new tags
+        return Markup(html.replace(f'<h{CARD_LEVEL} class="card-title">', f'<h{level} class="card-title">', 1)
+                      .replace(f"</h{CARD_LEVEL}>", f"</h{level}>", 1))
+
+
+CARD_LEVEL = 3
 
 
 @dataclass
@@ -130,7 +141,7 @@ class Memo:
     keeps one across rebuilds and drops the cards an edit touched."""
 
     markdown: Markdowner = field(default_factory=Markdowner)
-    cards: dict[tuple, Card] = field(default_factory=dict)  # (lang, slug, heading level) -> card
+    cards: dict[tuple, Card] = field(default_factory=dict)  # (lang, slug) -> card
 
 
 class Renderer:
@@ -228,25 +239,26 @@ class Renderer:
             list_of=lambda items: Markup(format_list([Markup.escape(i) for i in items], locale=lang)) if items else "",
         )
         env.filters["page_url"] = lambda key: self.url(self.by_key[tuple(key)][lang].path)
-        cards = self.memo.cards
 
         @jinja2.pass_context
         def card(ctx, slug: str, heading_level: int) -> Markup:
             """A partnership's card: the same on every list of a language, so rendered once."""
-            key = (lang, slug, heading_level)
-            if key not in cards:
-                cards[key] = self.render_card(env, slug, heading_level)
-            found = cards[key]
+            found = self.card_for(lang, slug)
             ctx["fallbacks"].extend(found.fallbacks)
             self.reuse(found)
-            return found.html
+            return found.at(heading_level)
 
         env.globals["card"] = card
         return env
 
-    def render_card(self, env: jinja2.Environment, slug: str, heading_level: int) -> "Card":
+    def card_for(self, lang: str, slug: str) -> Card:
+        if (lang, slug) not in self.memo.cards:
+            self.memo.cards[lang, slug] = self.render_card(self.envs[lang], slug)
+        return self.memo.cards[lang, slug]
+
+    def render_card(self, env: jinja2.Environment, slug: str) -> Card:
         fallbacks: list = []
-        html = env.get_template("_card.html").render(slug=slug, heading_level=heading_level, fallbacks=fallbacks)
+        html = env.get_template("_card.html").render(slug=slug, heading_level=CARD_LEVEL, fallbacks=fallbacks)
         return Card(Markup(html), tuple(fallbacks))
 
     def reuse(self, card: "Card") -> None:
@@ -343,6 +355,20 @@ def render_into(put, site: Site, index: Index, pages: list[Page], project: Proje
 
     if jobs > 1 and len(pages) > PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
         shares = jobs * SHARES_PER_JOB
+        # Every card first, shared out, so that no two processes render the same card for
+        # their lists; the page renders then inherit them all.
+        cards = [(lang, slug) for slug in site.partnerships for lang in site.config.languages]
+
+        def card_task(k: int) -> dict | ContentError:
+            try:
+                return {key: renderer.card_for(*key) for key in cards[k::shares]}
+            except ContentError as error:
+                return error
+
+        for made in forked(card_task, shares, jobs):
+            if isinstance(made, ContentError):
+                raise made
+            renderer.memo.cards.update(made)
 
         def task(k: int) -> ContentError | None:  # task 0 makes the data files, the others pages
             try:

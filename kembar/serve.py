@@ -256,11 +256,11 @@ class TrackingRenderer(Renderer):
             return function(*args, **kwargs)
         return noted
 
-    def render_card(self, env, slug, heading_level):
+    def render_card(self, env, slug):
         """Render a card with its own set of reads, kept with it for every page that shows it."""
         outer, self.reads = self.reads, {("template", "_card.html"), ("catalog", env.globals["lang"])}
         try:
-            card = super().render_card(env, slug, heading_level)
+            card = super().render_card(env, slug)
             return dataclasses.replace(card, reads=frozenset(self.reads))
         finally:
             self.reads = outer
