@@ -109,12 +109,30 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             pass
     info["packages"] = versions
+    info["parallel_speedup"] = parallel_speedup()
     try:
         import yaml
         info["libyaml"] = bool(getattr(yaml, "__with_libyaml__", False))
     except ImportError:
         info["libyaml"] = False
     return info
+
+
+SPIN = "import time\nt = time.process_time()\nx = 0\nfor i in range(20_000_000): x += i\nprint(time.process_time() - t)"
+
+
+def parallel_speedup() -> float:
+    """How much work the machine's CPUs do at once, relative to one: 2.0 for two real cores,
+    less when they are hyperthreads of one core or shared with other machines."""
+    def spin(copies: int) -> float:
+        procs = [subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.PIPE, text=True)
+                 for _ in range(copies)]
+        return statistics.mean(float(p.communicate()[0]) for p in procs)
+
+    cpus = len(os.sched_getaffinity(0))
+    alone = statistics.median(spin(1) for _ in range(3))
+    together = statistics.median(spin(cpus) for _ in range(3))
+    return round(cpus * alone / together, 2)
 
 
 def git(*args) -> str:
@@ -448,7 +466,9 @@ def write_markdown(results: dict, path: Path) -> None:
         "Written by `python bench/run.py`; medians with the range (min–max) of the runs in brackets.",
         "",
         f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gb']} GB RAM, Python {m['python']}"
-        f" (libyaml {'yes' if m.get('libyaml') else 'no'}), {m['platform']}.",
+        f" (libyaml {'yes' if m.get('libyaml') else 'no'}), {m['platform']}."
+        + (f" All CPUs busy at once do {m['parallel_speedup']}× the work of one (2.0 would be two full cores)."
+           if m.get("parallel_speedup") else ""),
         "Packages: " + ", ".join(f"{k} {v}" for k, v in sorted(m.get("packages", {}).items())) + ".",
         "",
         "| N | pages (files) | cold build | warm build | cold CPU (user+sys) | warm CPU | serve: partnership | serve: place | serve: template | serve: catalog | peak RSS | peak RSS, process tree | runs | engine |",
