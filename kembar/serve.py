@@ -44,7 +44,7 @@ from .validate import validate
 from .watch import watch
 from .write import update
 
-QUIET_SECONDS = 0.15  # saves closer together than this become one rebuild
+QUIET_SECONDS = 0.05  # changes closer together than this (a save, a git checkout) become one rebuild
 PARALLEL_FROM = 200  # pages to render before forking pays for itself (the pages come back pickled)
 TIDY_AFTER_SECONDS = 1.0  # after a rebuild, time for the browser to fetch the page before tidy_up()
 RACY_NS = 2_000_000_000  # a file younger than this when read may change within the same mtime tick
