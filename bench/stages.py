@@ -3,6 +3,7 @@
 
     python bench/stages.py --records 1000            # writes bench/out/corpus-1000 if missing
     python bench/stages.py --content DIR --engine bench/out/engine
+    python bench/stages.py --records 10000 --templates --sample 20   # CPU per page, by template
 
 The build is the same as `python build.py build` (load, validate, resolve, plan, render,
 the translation check, write, and the Pagefind index in the fresh folder), called stage by
@@ -51,6 +52,40 @@ def rss_mb() -> float:
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def per_template(content: Path, sample: int) -> int:
+    """Render time and size per page, summed by template, in one process with the GC paused
+    (as the build runs it). Cards and Markdown are cached as in a build, so the first pages
+    that show a card pay for it."""
+    import gc
+    from collections import defaultdict
+    from kembar import pipeline
+    from kembar.render import Renderer
+
+    gc.disable()
+    site, index, pages, errors = pipeline.prepare(content, pipeline.PROJECT)
+    if errors:
+        print(f"{len(errors)} content errors; first: {errors[0].format()}")
+        return 1
+    renderer = Renderer(site, index, pages, pipeline.PROJECT)
+    every = {"partnership.html": sample, "place.html": sample}
+    seen, timed, seconds, size = defaultdict(int), defaultdict(int), defaultdict(float), defaultdict(int)
+    for page in pages:
+        seen[page.template] += 1
+        if (seen[page.template] - 1) % every.get(page.template, 1):
+            continue
+        start = time.process_time()
+        html = renderer.render(page)
+        seconds[page.template] += time.process_time() - start
+        timed[page.template] += 1
+        size[page.template] += len(html)
+    print(f"{'template':<20} {'pages':>7} {'timed':>6} {'ms/page':>9} {'CPU, all pages':>15} {'KB/page':>8}")
+    for name in sorted(seconds, key=lambda n: -seconds[n] / timed[n] * seen[n]):
+        per_page = seconds[name] / timed[name]
+        print(f"{name:<20} {seen[name]:>7,} {timed[name]:>6,} {per_page * 1000:>9.2f} {per_page * seen[name]:>13.1f} s "
+              f"{size[name] / timed[name] / 1000:>8.0f}")
+    return 0
 
 
 def staged_build(content: Path, out: Path, search: bool, sample: int = 1) -> list[tuple[str, float, float, float]]:
@@ -182,6 +217,9 @@ def main(argv=None) -> int:
                    help="time Markdown, nh3, Babel and the map/province helpers one by one (instead of cProfile)")
     p.add_argument("--sample", type=int, default=1, metavar="K",
                    help="render only every K-th page (all its languages) and write nothing: for big sites")
+    p.add_argument("--templates", action="store_true",
+                   help="instead: time the render of each page, one process, and sum by template (with --sample K, "
+                        "every K-th partnership and place page, projected to all)")
     args = p.parse_args(argv)
     sys.path.insert(0, str(args.engine.resolve()))
     content = args.content
@@ -195,6 +233,8 @@ def main(argv=None) -> int:
             corpus.generate(args.records, content, force=True)
     import kembar
     print(f"engine: {Path(kembar.__file__).parent}; content: {content}")
+    if args.templates:
+        return per_template(content, args.sample)
     result = {"content": str(content), "stages": [], "profile": []}
     tally = instrument() if args.instrument else {}
     with tempfile.TemporaryDirectory(prefix="kembar-profile-") as tmp:
