@@ -141,6 +141,7 @@ class Memo:
     keeps one across rebuilds and drops the cards an edit touched."""
 
     markdown: Markdowner = field(default_factory=Markdowner)
+    html: dict[tuple, Markup] = field(default_factory=dict)  # (Markdown, lang, base path) -> sanitized HTML
     cards: dict[tuple, Card] = field(default_factory=dict)  # (lang, slug) -> card
 
 
@@ -189,6 +190,7 @@ class Renderer:
             extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             bytecode_cache=self.bytecode,
+            auto_reload=False,  # a template never changes during one render (the dev server makes new environments)
         )
         translations = load_translations(self.project.locales, lang)
         env.install_gettext_translations(translations, newstyle=True)
@@ -276,12 +278,15 @@ class Renderer:
         return self.url(f"{lang}/{folder}/{target.lower() if scheme == 'country' else target}/")
 
     def render_markdown(self, doc: MarkdownDoc, lang: str) -> Markup:
-        try:
-            html = self.memo.markdown.convert(doc.text)
-        except Exception as e:  # validate bounds nesting and length; this is the last guard
-            raise ContentError(doc.path, doc.line, 1, f"cannot convert this Markdown ({type(e).__name__})") from None
-        html = LINK_HREF.sub(lambda m: f'href="{self.link_target(m.group(1), m.group(2), lang)}"', html)
-        return Markup(sanitize(html))
+        key = (doc.text, lang, self.base_path)  # what the HTML depends on
+        if key not in self.memo.html:
+            try:
+                html = self.memo.markdown.convert(doc.text)
+            except Exception as e:  # validate bounds nesting and length; this is the last guard
+                raise ContentError(doc.path, doc.line, 1, f"cannot convert this Markdown ({type(e).__name__})") from None
+            html = LINK_HREF.sub(lambda m: f'href="{self.link_target(m.group(1), m.group(2), lang)}"', html)
+            self.memo.html[key] = Markup(sanitize(html))
+        return self.memo.html[key]
 
     # -- pages ----------------------------------------------------------------------------
     def render(self, page: Page) -> bytes:

@@ -442,8 +442,7 @@ class Preview:
         if jobs < 2 or len(pages) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
             return {page.file: renderer.render_tracked(page) for page in pages}
         memo = self.memo
-        cards_before, markdown_before = set(memo.cards), set(memo.markdown.cache)
-
+        cards_before, html_before = set(memo.cards), set(memo.html)
         shares = jobs * SHARES_PER_JOB
 
         def share(k: int):
@@ -452,16 +451,16 @@ class Preview:
             except ContentError as error:
                 return error
             return (done, {key: card for key, card in memo.cards.items() if key not in cards_before},
-                    {text: html for text, html in memo.markdown.cache.items() if text not in markdown_before})
+                    {key: html for key, html in memo.html.items() if key not in html_before})
 
         rendered = {}
         for outcome in forked(share, shares, jobs):
             if isinstance(outcome, ContentError):
                 raise outcome
-            done, cards, markdown = outcome
+            done, cards, html = outcome
             rendered.update(done)
             memo.cards.update(cards)  # in place: the renderer's environments hold this dict
-            memo.markdown.cache.update(markdown)
+            memo.html.update(html)
         return rendered
 
     def tidy_up(self) -> list[str]:

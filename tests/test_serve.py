@@ -335,6 +335,11 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
     assert {f for f in rendered if not f.startswith("ja/")} <= {"404.html"}  # the root 404 shows every language
     assert "ホームページ" in (out / "ja/index.html").read_text(encoding="utf-8")
 
+    # The base URL: every link changes, also those inside converted Markdown kept from before.
+    edit(content / "site.yaml", "github.io/kota-kembar/", "github.io/kembar-preview/")
+    rebuild()
+    assert 'href="/kembar-preview/en/places/fujisawa/"' in (out / "en/partnerships/badung-fujisawa/index.html").read_text(encoding="utf-8")
+
 
 def test_a_broken_edit_keeps_the_last_good_site_and_the_fix_catches_up(make_site, tmp_path, project):
     content = make_site()
