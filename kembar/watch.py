@@ -82,7 +82,7 @@ def snapshot(folders) -> dict[str, tuple[int, int]]:
                     if entry.name.startswith("."):
                         continue
                     try:
-                        if entry.is_dir():
+                        if entry.is_dir(follow_symlinks=False):
                             todo.append(entry.path)
                         else:
                             st = entry.stat()
