@@ -407,12 +407,13 @@ class Preview:
         for page in pages:
             context_keys[page.file] = keys = set()
             contexts[page.file] = signature(page.context, keys)
-        todo = self.affected(site, index, pages, contexts, renderer.assets, templates, catalogs,
+        groups = group_signatures(pages)
+        todo = self.affected(site, index, pages, groups, contexts, renderer.assets, templates, catalogs,
                              renderer.province_index, good)
         check_paths(pages)
         rendered = self.render([page for page in pages if page.file in todo], renderer)
         outputs: dict[str, bytes] = dict(renderer.assets)
-        reads, groups = {}, group_signatures(pages)
+        reads = {}
         for page in pages:
             if page.file in rendered:
                 outputs[page.file], read = rendered[page.file]
@@ -477,7 +478,7 @@ class Preview:
         gc.collect()
         return written
 
-    def affected(self, site, index, pages, contexts, assets, templates, catalogs, provinces,
+    def affected(self, site, index, pages, groups, contexts, assets, templates, catalogs, provinces,
                  good: Good | None) -> set[str]:
         """The output files of the pages that must be rendered again: those that read
         something the edits since the last good build changed."""
@@ -499,7 +500,6 @@ class Preview:
             dirty |= {("template", name) for name, uses in template_closure(templates).items() if uses & changed_templates}
         dirty |= {("catalog", lang) for lang in catalogs.keys() | good.catalogs.keys()
                   if catalogs.get(lang) != good.catalogs.get(lang)}
-        groups = group_signatures(pages)
         dirty |= {("page", key) for key in groups.keys() | good.groups.keys() if groups.get(key) != good.groups.get(key)}
         for key in [key for key, card in self.memo.cards.items() if not dirty.isdisjoint(card.reads)]:
             del self.memo.cards[key]  # in place: the renderer's environments hold this dict
