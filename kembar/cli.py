@@ -13,6 +13,7 @@ from . import cache, i18n, links, pipeline, scaffold, search
 from .errors import ContentError, report
 from .load import ContentErrors
 from .render import render_into
+from .validate import base_url_problem
 from .write import FolderOutputs, write, write_file
 
 USAGE_ERROR = 2
@@ -39,7 +40,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the site (the default command)")
     content_arg(b)
     b.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
-    b.add_argument("--base-url", metavar="URL", help="override base_url from content/site.yaml")
+    b.add_argument("--base-url", metavar="URL", type=base_url_argument, help="override base_url from content/site.yaml")
     b.add_argument("--no-search", action="store_true",
                    help="skip the search index (faster; the search pages then say search is unavailable)")
     b.add_argument("--no-cache", action="store_true",
@@ -102,6 +103,14 @@ def build_or_report(args):
     if dead:
         return site, None, report(dead, sys.stderr)
     return site, outputs, 0
+
+
+def base_url_argument(value: str) -> str:
+    """--base-url is checked as site.yaml's base_url is: it is printed on every page."""
+    problem = base_url_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem.replace("base_url", "the base URL", 1))
+    return value
 
 
 def cmd_build(args) -> int:

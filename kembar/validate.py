@@ -51,6 +51,31 @@ NUMBERS = SafeConstructor()  # YAML 1.1 numbers as PyYAML reads them: 0x1F, 1_00
 DEFAULT_LANGUAGES = ("id", "en", "ja")
 
 
+def url_problem(value: str, what: str) -> str | None:
+    """Why `value` is not an http(s) address fit to print in a page, or None."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if (not parts or parts.scheme not in ("http", "https") or not parts.hostname
+            or any(c in value for c in '"<>\\`') or any(c.isspace() or not c.isprintable() for c in value)):
+        return f"{what} must be an http:// or https:// address, not '{value}'"
+    return None
+
+
+def base_url_problem(value: str) -> str | None:
+    """Why `value` cannot be where the site lives (site.yaml's base_url, build --base-url), or None."""
+    problem = url_problem(value, "base_url")
+    if problem:
+        return problem
+    if urlsplit(value).query or urlsplit(value).fragment:
+        return "base_url is where the site lives: no '?…' or '#…' part"
+    if "@" in urlsplit(value).netloc:  # it is printed on every page
+        return "base_url must not hold a user name or password"
+    return None
+
+
 class Reader:
     """Reads the nodes of one document and records what is wrong with them."""
 
@@ -186,14 +211,9 @@ class Reader:
         value = self.string(node, what)
         if value is None:
             return None
-        try:
-            parts = urlsplit(value)
-            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-        except ValueError:
-            parts = None
-        if (not parts or parts.scheme not in ("http", "https") or not parts.hostname
-                or any(c in value for c in '"<>\\`') or any(c.isspace() or not c.isprintable() for c in value)):
-            self.error(node, f"{what} must be an http:// or https:// address, not '{value}'")
+        problem = url_problem(value, what)
+        if problem:
+            self.error(node, problem)
             return None
         return value
 
@@ -396,13 +416,10 @@ def read_site(r: Reader) -> SiteConfig | None:
     r.languages = tuple(languages) or DEFAULT_LANGUAGES
     title = r.text(found["title"], "title") if "title" in found else None
     description = r.text(found["description"], "description") if "description" in found else None
-    base_url = r.url(found["base_url"], "base_url") if "base_url" in found else None
+    base_url = r.string(found["base_url"], "base_url") if "base_url" in found else None
     contact = r.url(found["contact"], "contact") if "contact" in found else None
-    if base_url and (urlsplit(base_url).query or urlsplit(base_url).fragment):
-        r.error(found["base_url"], "base_url is where the site lives: no '?…' or '#…' part")
-        base_url = None
-    elif base_url and "@" in urlsplit(base_url).netloc:  # it is printed on every page
-        r.error(found["base_url"], "base_url must not hold a user name or password")
+    if base_url and base_url_problem(base_url):
+        r.error(found["base_url"], base_url_problem(base_url))
         base_url = None
     if not (title and description and languages and base_url):
         return None

@@ -24,6 +24,21 @@ def test_usage_errors_exit_2(capsys):
     assert exit.value.code == 2
 
 
+@pytest.mark.parametrize("url, message", [
+    ("example.org/kota-kembar/", "must be an http:// or https:// address"),
+    ("https://example.org/kota-kembar/?v=1", "is where the site lives: no '?…' or '#…' part"),
+    ("https://editor:secret@example.org/", "must not hold a user name or password"),
+    ('https://example.org/"><script>', "must be an http:// or https:// address"),
+])
+def test_a_base_url_given_on_the_command_line_is_checked_like_site_yaml(make_site, tmp_path, capsys, url, message):
+    content = make_site()
+    with pytest.raises(SystemExit) as exit:
+        main(["build", "--content", str(content), "--out", str(tmp_path / "out"), "--base-url", url])
+    assert exit.value.code == 2
+    assert f"argument --base-url: the base URL {message}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_check_writes_nothing_and_reports_ok(make_site, tmp_path, capsys):
     content = make_site()
     assert main(["check", "--content", str(content)]) == 0
