@@ -704,7 +704,9 @@ class NoWatcher:
 
 def check_folders(content: Path, out: Path, project: Project) -> str | None:
     """The output folder is emptied of anything the build does not make: never let it be
-    (or contain) the content, the templates or the project itself."""
+    (or contain) the content, the templates or the project itself, nor a file."""
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file, not a folder; choose another --out"
     out = out.resolve()
     for name, folder in (("content", content), ("templates", project.templates),
                          ("locales", project.locales), ("project", project.root)):

@@ -175,3 +175,14 @@ def test_the_output_folder_may_not_swallow_the_content_or_the_project(site, prev
     assert cli.main(["build", "--content", "content", "--out", out]) == 2
     assert "would overwrite the" in capsys.readouterr().err
     assert snapshot(site.parent) == before
+
+
+def test_an_output_that_is_a_file_is_refused_and_kept(site, previous, monkeypatch, capsys):
+    """--out naming a file: the build would replace the file with a folder (and leave a
+    .name-old-* copy beside it). It refuses and changes nothing."""
+    monkeypatch.chdir(site.parent)
+    (site.parent / "notes.txt").write_text("mine\n", encoding="utf-8")
+    before = snapshot(site.parent)
+    assert cli.main(["build", "--content", "content", "--out", "notes.txt", "--no-search"]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert snapshot(site.parent) == before
