@@ -157,6 +157,7 @@ class Renderer:
         for page in pages:
             self.by_key.setdefault(page.key, {})[page.lang] = page
         self.memo = memo or Memo()
+        self.fallbacks: list = []  # texts the page being rendered shows in another language
         self.bytecode = SharedBytecode()
         self.assets = self.read_assets()
         self.asset_urls: dict[str, str] = {}
@@ -196,26 +197,29 @@ class Renderer:
         env.install_gettext_translations(translations, newstyle=True)
         translated: dict[str, Markup] = {}
 
-        @jinja2.pass_context
-        def _(ctx, string: str, **variables):
+        # The functions templates call most take no page context: Jinja makes a new context
+        # for each call of one that does from inside a loop or block. What they would have
+        # put in the page's context (texts shown in another language) goes to self.fallbacks.
+        @jinja2.pass_eval_context
+        def _(eval_ctx, string: str, **variables):
             """Jinja's newstyle `_()` (translate, mark safe, always %-format), without its
             two extra layers of calls: templates call it ~50 times a page."""
-            if not ctx.eval_ctx.autoescape:
+            if not eval_ctx.autoescape:
                 return translations.gettext(string) % variables
             if string not in translated:
                 translated[string] = Markup(translations.gettext(string))
             return translated[string] % variables
+
         site, vocab = self.site, self.site.vocabulary
         locale = Locale.parse(lang)
 
-        @jinja2.pass_context
-        def t(ctx, text: Text | None):
+        def t(text: Text | None):
             """The text in the page's language, or the default language marked with its lang."""
             if text is None:
                 return ""
             if text.values.get(lang):
                 return text.values[lang]
-            ctx["fallbacks"].append(text)
+            self.fallbacks.append(text)
             for other in site.config.languages:
                 if text.values.get(other):
                     return Markup('<span lang="{}">{}</span>').format(other, text.values[other])
@@ -237,7 +241,7 @@ class Renderer:
             own_name=lambda code: OWN_NAMES.get(code) or Locale.parse(code).get_display_name(code),
             markdown=lambda doc: self.render_markdown(doc, lang),
             # A fragment rendered in another language's catalog (the root 404 shows all three).
-            render_in=lambda code, name: Markup(self.envs[code].get_template(name).render(fallbacks=[])),
+            render_in=lambda code, name: Markup(self.render_apart(self.envs[code].get_template(name))[0]),
             page_url=lambda key, to=lang: self.url(self.by_key[key][to].path),
             # Maps, their legend and the directory's province facet (kembar/views.py).
             partnership_map=lambda slugs, **kw: Markup(views.partnership_map(
@@ -253,11 +257,10 @@ class Renderer:
         )
         env.filters["page_url"] = lambda key: self.url(self.by_key[tuple(key)][lang].path)
 
-        @jinja2.pass_context
-        def card(ctx, slug: str, heading_level: int) -> Markup:
+        def card(slug: str, heading_level: int) -> Markup:
             """A partnership's card: the same on every list of a language, so rendered once."""
             found = self.card_for(lang, slug)
-            ctx["fallbacks"].extend(found.fallbacks)
+            self.fallbacks.extend(found.fallbacks)
             self.reuse(found)
             return found.at(heading_level)
 
@@ -270,9 +273,16 @@ class Renderer:
         return self.memo.cards[lang, slug]
 
     def render_card(self, env: jinja2.Environment, slug: str) -> Card:
-        fallbacks: list = []
-        html = env.get_template("_card.html").render(slug=slug, heading_level=CARD_LEVEL, fallbacks=fallbacks)
-        return Card(Markup(html), tuple(fallbacks))
+        html, fallbacks = self.render_apart(env.get_template("_card.html"), slug=slug, heading_level=CARD_LEVEL)
+        return Card(Markup(html), fallbacks)
+
+    def render_apart(self, template: jinja2.Template, **context) -> tuple[str, tuple]:
+        """A fragment (a card, another language's text) with its own list of fallbacks."""
+        outer, self.fallbacks = self.fallbacks, []
+        try:
+            return template.render(fallbacks=self.fallbacks, **context), tuple(self.fallbacks)
+        finally:
+            self.fallbacks = outer
 
     def reuse(self, card: "Card") -> None:
         """Called whenever a page shows a card (the dev server notes what the card read)."""
@@ -312,6 +322,7 @@ class Renderer:
             "switch": [(lang, self.url(p.path)) for lang, p in versions.items() if lang],
             **page.context,
         }
+        self.fallbacks = context["fallbacks"]  # t() and card() add to it
         try:
             html = env.get_template(page.template).render(context)
             if context["fallbacks"] and page.lang:  # in the try: the notice's template can fail too

@@ -82,6 +82,24 @@ def test_missing_translation_falls_back_marked_with_its_language(outputs):
     assert "このページの一部" not in outputs["ja/places/badung/index.html"]
 
 
+def test_a_list_showing_an_untranslated_card_says_so_in_the_one_process_and_the_forked_build(make_site, tmp_path):
+    """A card is rendered once and reused, so the texts it shows in another language must
+    reach every list page that shows it (and no page that does not)."""
+    from kembar.cli import main
+    content = make_site({"content/places/fujisawa.yaml": """\
+        names: {id: Kota Fujisawa, en: Fujisawa City}
+        kind: city
+        country: JP
+        """})
+    for jobs in ("1", "2"):
+        out = tmp_path / f"site-{jobs}"
+        assert main(["build", "--content", str(content), "--out", str(out), "--no-search", "--jobs", jobs]) == 0
+        directory = (out / "ja/partnerships/index.html").read_text(encoding="utf-8")
+        assert '<span lang="id">Kota Fujisawa</span>' in directory
+        assert "このページの一部はまだ翻訳されていないため" in directory
+        assert "このページの一部" not in (out / "ja/explainers/index.html").read_text(encoding="utf-8")
+
+
 def test_markdown_links_to_records_resolve_per_language(outputs):
     page = outputs["en/explainers/what-is-a-sister-city/index.html"]
     assert '<a href="/kota-kembar/en/partnerships/badung-fujisawa/">Badung–Fujisawa</a>' in page
