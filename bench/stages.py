@@ -165,7 +165,7 @@ def breakdown(stats: pstats.Stats) -> list[tuple[str, float, int]]:
 # Functions timed one by one in an --instrument run: (module, attribute, label). The wrapper
 # costs about a microsecond a call, small beside what it measures.
 INSTRUMENTED = [
-    ("kembar.render", "Markdowner.convert", "Python-Markdown (Markdowner.convert, cached per body)"),
+    ("kembar.render", "Markdowner.convert", "Python-Markdown (Markdowner.convert)"),
     ("kembar.render", "sanitize", "nh3 (render.sanitize)"),
     ("kembar.render", "format_partial_date", "Babel dates (render.format_partial_date)"),
     ("kembar.render", "format_decimal", "Babel numbers (format_decimal)"),

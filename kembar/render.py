@@ -89,12 +89,9 @@ class Markdowner:
     def __init__(self):
         self.md = markdown.Markdown(extensions=["tables", "sane_lists", "toc"],
                                     extension_configs={"toc": {"slugify": slugify_unicode}})
-        self.cache: dict[str, str] = {}  # source -> HTML: a body is converted once for all pages
 
     def convert(self, text: str) -> str:
-        if text not in self.cache:
-            self.cache[text] = self.md.reset().convert(text)
-        return self.cache[text]
+        return self.md.reset().convert(text)  # Memo.html keeps the result for every page that shows it
 
 
 def sanitize(html: str) -> str:
