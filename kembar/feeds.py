@@ -58,6 +58,16 @@ def updates(site: Site, limit: int = MAX_ENTRIES) -> tuple[Update, ...]:
     return tuple(Update(*u) for u in newest)
 
 
+def renew(entries: tuple[Update, ...], partnerships) -> tuple[Update, ...]:
+    """The same updates for new versions of some partnerships whose timelines have the same
+    dates as before (the choice and order of updates depend on nothing else)."""
+    def event(old: Update, new: Partnership) -> Event:
+        return new.timeline[next(i for i, e in enumerate(old.partnership.timeline) if e is old.event)]
+
+    return tuple(Update(new, event(u, new), u.anchor) if (new := partnerships.get(u.partnership.slug)) else u
+                 for u in entries)
+
+
 def feed_updated(entries: tuple[Update, ...]) -> str:
     return max(u.updated for u in entries) if entries else build_date()
 

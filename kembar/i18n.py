@@ -72,15 +72,21 @@ class RecordTodo:
 def content_units(site: Site) -> int:
     """How many content texts each language should have: translated fields, explainers,
     and the narratives of partnerships that have one."""
-    return len(site.texts) + len(site.explainers) + sum(1 for p in site.partnerships.values() if p.narrative)
+    return sum(map(len, site.texts.values())) + len(site.explainers) + sum(1 for p in site.partnerships.values() if p.narrative)
+
+
+def missing_in(site: Site, path: str) -> list[tuple[str, list[str]]]:
+    """What todo() counts for one file's texts: each text's label and its missing languages."""
+    return [(what, text.missing(site.config.languages)) for what, text in site.texts.get(path, ())]
 
 
 def content_missing(site: Site) -> list[Missing]:
     languages = site.config.languages
     found = []
-    for what, text in site.texts:
-        for lang in text.missing(languages):
-            found.append(Missing(lang, text.pos.path, text.pos.line, what))
+    for texts in site.texts.values():
+        for what, text in texts:
+            for lang in text.missing(languages):
+                found.append(Missing(lang, text.pos.path, text.pos.line, what))
     for explainer in site.explainers.values():
         default = explainer.versions[site.config.default_lang]
         for lang in languages:

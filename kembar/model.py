@@ -148,4 +148,4 @@ class Site:
     places: Mapping[str, Place]
     partnerships: Mapping[str, Partnership]
     explainers: Mapping[str, Explainer]
-    texts: tuple[tuple[str, Text], ...]  # every translated text with a label, for i18n status
+    texts: Mapping[str, tuple[tuple[str, Text], ...]]  # file -> its translated texts with labels, for i18n status

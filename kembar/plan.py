@@ -43,9 +43,7 @@ def plan(site: Site, index: Index, project=None) -> list[Page]:
 
         page(("home",), "", "home.html", {"listed": index.newest_first})
         page(("directory",), "partnerships/", "directory.html", {"listed": everything})
-        for slug, p in site.partnerships.items():
-            page(("partnership", slug), f"partnerships/{slug}/", "partnership.html",
-                 {"p": p}, lang in p.summary.values, (p.path, *(m.path for m in p.narrative.values())))
+        pages.extend(partnership_page(p, lang) for p in site.partnerships.values())
         for slug, place in site.places.items():
             page(("place", slug), f"places/{slug}/", "place.html",
                  {"place": place, "listed": index.by_place[slug]}, lang in place.names.values, (place.path,))
@@ -58,7 +56,7 @@ def plan(site: Site, index: Index, project=None) -> list[Page]:
             page(("countries", country), f"countries/{country.lower()}/", "country.html",
                  {"country": country, "listed": slugs})
         page(("explainers",), "explainers/", "explainers.html", {"guides": tuple(site.explainers.values())})
-        page(("translations",), "translations/", "translations.html", {"todo": todo})
+        pages.append(translations_page(todo, lang))
         for slug, explainer in site.explainers.items():
             version = explainer.versions.get(lang) or explainer.versions[site.config.default_lang]
             page(("explainer", slug), f"explainers/{slug}/", "explainer.html", {"explainer": explainer, "version": version},
@@ -66,7 +64,23 @@ def plan(site: Site, index: Index, project=None) -> list[Page]:
         # Publishing (kembar/feeds.py, sitemap.py, opendata.py, search.py).
         page(("search",), "search/", "search.html")
         page(("data",), "data/", "data.html", {"listed": everything})
-        page(("feed",), "feed.xml", "feed.xml", {"entries": updates, "updated": feeds.feed_updated(updates),
-                                                 "text_in": functools.partial(feeds.pick, lang=lang, languages=site.config.languages)})
+        pages.append(feed_page(updates, lang, site.config.languages))
     pages.append(Page(("404",), None, "404.html", "404.html", {}))
     return pages
+
+
+# The pages an edit to a partnership's text can change (the dev server makes them again alone).
+
+def partnership_page(p, lang: str) -> Page:
+    return Page(("partnership", p.slug), lang, f"{lang}/partnerships/{p.slug}/", "partnership.html", {"p": p},
+                lang in p.summary.values, (p.path, *(m.path for m in p.narrative.values())))
+
+
+def translations_page(todo: dict, lang: str) -> Page:
+    return Page(("translations",), lang, f"{lang}/translations/", "translations.html", {"todo": todo})
+
+
+def feed_page(updates: tuple, lang: str, languages: tuple[str, ...]) -> Page:
+    return Page(("feed",), lang, f"{lang}/feed.xml", "feed.xml",
+                {"entries": updates, "updated": feeds.feed_updated(updates),
+                 "text_in": functools.partial(feeds.pick, lang=lang, languages=languages)})

@@ -65,10 +65,13 @@ def load_translations(locales: Path, lang: str):
     po = locales / lang / "LC_MESSAGES" / "messages.po"
     if not po.is_file():
         return NullTranslations()  # the msgids are English
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=lang)
+    return translations_from(po.read_bytes(), lang)
+
+
+@functools.lru_cache(maxsize=16)  # the dev server makes new environments after every save
+def translations_from(po: bytes, lang: str) -> Translations:
     buffer = BytesIO()
-    write_mo(buffer, catalog)  # fuzzy entries are left out, as gettext does
+    write_mo(buffer, read_po(BytesIO(po), locale=lang))  # fuzzy entries are left out, as gettext does
     buffer.seek(0)
     return Translations(fp=buffer)
 
@@ -142,23 +145,31 @@ class Memo:
     cards: dict[tuple, Card] = field(default_factory=dict)  # (lang, slug) -> card
 
 
+def pages_by_key(pages: list[Page]) -> dict[tuple, dict[str | None, Page]]:
+    """Each page's versions (language -> page): its alternates and language switch."""
+    by_key: dict[tuple, dict[str | None, Page]] = {}
+    for page in pages:
+        by_key.setdefault(page.key, {})[page.lang] = page
+    return by_key
+
+
 class Renderer:
     """Renders planned pages of one site; holds one Jinja environment per language."""
 
     def __init__(self, site: Site, index: Index, pages: list[Page], project: Project, base_url: str | None = None,
-                 memo: Memo | None = None):
+                 memo: Memo | None = None, provinces: dict | None = None, by_key: dict | None = None):
+        """`provinces` and `by_key`: views.province_index(site) and by_key(pages), when the
+        caller knows them already (the dev server after a small edit)."""
         self.site, self.index, self.project = site, index, project
         self.base_url = (base_url or site.config.base_url).rstrip("/") + "/"
         self.base_path = "/" + self.base_url.split("://", 1)[-1].split("/", 1)[1]
-        self.by_key: dict[tuple, dict[str | None, Page]] = {}
-        for page in pages:
-            self.by_key.setdefault(page.key, {})[page.lang] = page
+        self.by_key = pages_by_key(pages) if by_key is None else by_key
         self.memo = memo or Memo()
         self.fallbacks: list = []  # texts the page being rendered shows in another language
         self.bytecode = SharedBytecode()
         self.assets = self.read_assets()
         self.asset_urls: dict[str, str] = {}
-        self.province_index = views.province_index(site)
+        self.province_index = views.province_index(site) if provinces is None else provinces
         self.envs = {lang: self.make_env(lang) for lang in site.config.languages}
         self.envs[None] = self.make_env(site.config.default_lang)
 

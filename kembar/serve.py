@@ -19,8 +19,10 @@ import dataclasses
 import functools
 import gc
 import html
+import itertools
 import mimetypes
 import multiprocessing
+import operator
 import os
 import sys
 import time
@@ -36,11 +38,12 @@ import jinja2.meta
 from .errors import ContentError, report
 from .load import RawDoc, load, read_doc
 from .model import Explainer, Partnership, Place
-from .plan import Page, plan
+from . import feeds, i18n
+from .plan import Page, feed_page, partnership_page, plan, translations_page
 from .render import (SHARES_PER_JOB, Memo, Project, Renderer, SharedBytecode, check_paths, data_files, forked,
                      load_translations)
 from .resolve import Index, resolve
-from .validate import validate
+from .validate import revise, validate
 from .watch import watch
 from .write import update
 
@@ -105,6 +108,14 @@ class ReadCache:
         if isinstance(result, ContentError):
             raise result
         return result
+
+    def reread(self, path: str, shown: str) -> tuple[RawDoc, bool]:
+        """A file the watcher says was saved, read again whatever its stat says: the
+        document, and whether it differs from the one before. The file was read before."""
+        entry = self.entries[shown]
+        entry.trusted = False
+        doc = self(path, shown, entry.kind, entry.slug, entry.result.lang)
+        return doc, shown in self.changed
 
     def take(self) -> dict[str, tuple[str, str]]:
         """What changed since the last call (files that went away included)."""
@@ -339,6 +350,7 @@ class Good:
     catalogs: dict[str, bytes]
     data: dict[str, bytes]  # the files render.data_files makes
     provinces: dict  # partnership -> its province (views.province_index)
+    by_key: dict  # page key -> its versions (render.pages_by_key)
 
 
 @dataclass
@@ -347,6 +359,7 @@ class Result:
     written: list[str] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
     seconds: float = 0.0
+    patched: bool = False  # Preview.patch() did it: only the edited records were looked at
 
 
 class Preview:
@@ -366,12 +379,14 @@ class Preview:
         self.base_path = "/"
         self.languages: tuple[str, ...] = ("id", "en", "ja")
 
-    def rebuild(self) -> Result:
+    def rebuild(self, changes: set[str] | None = None) -> Result:
+        """Build again after the files `changes` (None: unknown, look at every file)."""
         start = time.perf_counter()
         result = Result()
         gc.disable()  # the collector's full passes over the site would stall the edit; tidy_up() runs it
         try:
-            self._rebuild(result)
+            if changes is None or not self.patch(changes, result):
+                self._rebuild(result)
         except ContentError as error:
             result.errors = [error]
         except Exception as error:  # a bug, or a catalog Babel cannot read: keep serving, show it
@@ -433,8 +448,95 @@ class Preview:
         self.out.mkdir(parents=True, exist_ok=True)
         result.written = update(outputs, self.out, self.good.outputs if self.good else None)
         self.good = Good(site, index, {p.file: p for p in pages}, groups, outputs, reads, contexts,
-                         dict(renderer.assets), templates, catalogs, data, renderer.province_index)
+                         dict(renderer.assets), templates, catalogs, data, renderer.province_index, renderer.by_key)
         self.pending = {}
+
+    def patch(self, changes: set[str], result: Result) -> bool:
+        """The most common edit, made without going over the whole site: files of existing
+        partnerships (records, narratives) saved again, nothing else, and the edit leaves
+        every list, index and map as it was (a text was corrected or translated). Returns
+        False, having changed nothing but the read cache, for any other edit: then
+        _rebuild() looks at everything."""
+        good = self.good
+        if good is None or self.errors or self.pending:
+            return False
+        folder, root_name = os.path.abspath(self.content / "partnerships"), self.content.resolve().name
+        edited = []
+        for path in changes:
+            where, name = os.path.split(os.path.abspath(path))
+            if name.startswith("."):
+                continue  # an editor's swap or backup file, which load() leaves out too
+            shown = f"{root_name}/partnerships/{name}"
+            entry = self.cache.entries.get(shown)
+            if (where != folder or entry is None or not isinstance(entry.result, RawDoc)
+                    or os.path.islink(path) or not os.path.isfile(path)):
+                return False
+            try:
+                doc, differs = self.cache.reread(path, shown)
+            except ContentError:
+                return False
+            if differs:
+                edited.append(doc)
+        site, errors = revise(good.site, edited) if edited else (good.site, [])
+        if site is None:
+            return False
+        slugs = {doc.slug for doc in edited}
+        before = {slug: good.site.partnerships[slug] for slug in slugs}
+        after = {slug: site.partnerships[slug] for slug in slugs}
+        if any(listed(before[slug]) != listed(after[slug]) for slug in slugs):
+            return False  # it moves in lists, the index or a map: resolve and plan everything
+        result.patched = True
+        for doc in edited:
+            self.cache.changed.pop(doc.path, None)
+        if not edited:
+            return True
+
+        # The pages made from the edited records, and the feed and translations page if they change.
+        languages = site.config.languages
+        fresh = {page.file: page for slug in slugs for page in (partnership_page(after[slug], lang) for lang in languages)}
+        entries = good.pages[f"{languages[0]}/feed.xml"].context["entries"]
+        if all([e.date for e in before[slug].timeline] == [e.date for e in after[slug].timeline] for slug in slugs):
+            entries = feeds.renew(entries, after) if any(u.partnership.slug in slugs for u in entries) else entries
+        else:
+            entries = feeds.updates(site)
+        if entries is not good.pages[f"{languages[0]}/feed.xml"].context["entries"]:
+            fresh.update((page.file, page) for page in (feed_page(entries, lang, languages) for lang in languages))
+        if any(i18n.missing_in(good.site, doc.path) != i18n.missing_in(site, doc.path) for doc in edited):
+            todo = i18n.todo(site, self.project)
+            fresh.update((page.file, page) for page in (translations_page(todo, lang) for lang in languages))
+        by_file = {**good.pages, **fresh}
+        pages = list(by_file.values())
+
+        contexts, context_keys = dict(good.contexts), {}
+        for file, page in fresh.items():
+            context_keys[file] = keys = set()
+            contexts[file] = signature(page.context, keys)
+        groups = {**good.groups, **group_signatures(fresh.values())}
+        dirty = changed_records(good.site, site, {doc.path: (doc.kind, doc.slug) for doc in edited})
+        dirty |= {(key[0], "~") for key in dirty if len(key) == 2}
+        if dirty:
+            dirty.add(("content", "*"))  # read by template functions that may look at any record
+        for key in [key for key, card in self.memo.cards.items() if not dirty.isdisjoint(card.reads)]:
+            del self.memo.cards[key]  # in place: the renderer's environments hold this dict
+        reading = itertools.compress(good.reads, map(operator.not_, map(dirty.isdisjoint, good.reads.values())))
+        todo = [by_file[file] for file in dict.fromkeys([*fresh, *reading])]
+
+        by_key = dict(good.by_key)
+        for page in fresh.values():
+            by_key[page.key] = {**by_key[page.key], page.lang: page}
+        renderer = TrackingRenderer(site, good.index, pages, self.project, bytecode=self.bytecode, memo=self.memo,
+                                    provinces=good.provinces, by_key=by_key)
+        rendered = self.render(todo, renderer)
+        outputs, reads = dict(good.outputs), dict(good.reads)
+        for file, (data, read) in rendered.items():
+            outputs[file], reads[file] = data, read | context_keys.get(file, frozenset())
+            result.rendered.append(file)
+        result.written = update({file: outputs[file] for file in rendered}, self.out,
+                                {file: good.outputs[file] for file in rendered})
+        self.data_due = (site, good.index, pages, renderer.base_url)  # the open data shows these texts
+        self.good = dataclasses.replace(good, site=site, pages=by_file, groups=groups, outputs=outputs, reads=reads,
+                                        contexts=contexts, by_key=by_key)
+        return True
 
     def render(self, pages: list[Page], renderer: "TrackingRenderer") -> dict[str, tuple[bytes, frozenset]]:
         """Each page's bytes and what it read. Many pages (the first build, a template edit)
@@ -543,6 +645,11 @@ def group_signatures(pages) -> dict[tuple, tuple]:
     for page in pages:
         groups.setdefault(page.key, []).append((page.lang or "", page.path, page.translated))
     return {key: tuple(versions) for key, versions in groups.items()}
+
+
+def listed(p: Partnership) -> tuple:
+    """What puts a partnership in lists, indexes and maps (resolve(), plan(), views.py)."""
+    return p.parties, p.type, p.status, p.sectors, p.as_of
 
 
 def changed_records(old, new, files: dict[str, tuple[str, str]]) -> set:
@@ -730,21 +837,22 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         return 2
     preview = Preview(content, out, project)
     announce(preview, preview.rebuild(), "built")
-    timer = None
+    timer, saved = None, set()  # saved: the files changed since the last rebuild (None: unknown)
 
     def rebuild():
-        nonlocal timer
-        timer = None
+        nonlocal timer, saved
+        timer, changes, saved = None, saved, set()
         errors_before = preview.errors
-        result = preview.rebuild()
+        result = preview.rebuild(changes)
         announce(preview, result, "rebuilt")
         if result.written or result.errors or errors_before:
             LiveReloadHandler.reload_waiters(path="*")
         loop = IOLoop.current()
         loop.call_later(TIDY_AFTER_SECONDS, lambda: announce_tidy(preview, preview.tidy_up()))
 
-    def changed(delay):
-        nonlocal timer
+    def changed(delay, paths):
+        nonlocal timer, saved
+        saved = None if paths is None or saved is None else saved | paths
         loop = IOLoop.current()
         if timer is not None:
             loop.remove_timeout(timer)

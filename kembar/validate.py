@@ -7,6 +7,7 @@ so nothing is rendered from inconsistent content.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import math
@@ -370,8 +371,47 @@ def validate(docs: list[RawDoc], memo: dict | None = None) -> tuple[Site | None,
     if errors or broken or config is None or vocabulary is None:
         return None, errors
     partnerships = {slug: with_narrative(p, narratives.get(slug, {})) for slug, p in partnerships.items()}
-    site = Site(config, vocabulary, places, dict(sorted(partnerships.items())), explainers, tuple(texts))
+    by_file: dict[str, list] = {}
+    for what, text in texts:
+        by_file.setdefault(text.pos.path, []).append((what, text))
+    site = Site(config, vocabulary, places, dict(sorted(partnerships.items())), explainers,
+                {path: tuple(found) for path, found in by_file.items()})
     return site, []
+
+
+def revise(site: Site, docs: list[RawDoc]) -> tuple[Site | None, list[ContentError]]:
+    """`site` with partnerships read again from new versions of files it was made from
+    (records and narratives; the dev server's most common edit). Each is checked as
+    validate() checks it; nothing else can change, since no file appeared or went away.
+    Returns None and no errors when the record cannot be made (validate() will say why)."""
+    errors: list[ContentError] = []
+    vocabulary, languages = site.vocabulary, site.config.languages
+    refs = {"partnership": site.partnerships, "place": site.places, "explainer": site.explainers,
+            "sector": vocabulary.sectors, "status": vocabulary.statuses, "type": vocabulary.types}
+    partnerships, texts = dict(site.partnerships), dict(site.texts)
+    for doc in sorted(docs, key=lambda doc: doc.kind != "partnership"):  # records before their narratives
+        old = partnerships[doc.slug]
+        if doc.kind == "partnership":
+            found: list = []
+            record = read_partnership(Reader(doc, languages, errors, found), doc.slug,
+                                      lambda section: getattr(vocabulary, section), site.places)
+            if record is None:
+                return None, errors
+            partnerships[doc.slug] = with_narrative(record, old.narrative)
+            if found:
+                texts[doc.path] = tuple(found)  # in its place: the same order as validate() gives
+            else:
+                texts.pop(doc.path, None)
+        elif check_lang(doc, languages, errors):
+            if doc.data is not None:
+                errors.append(doc.error(1, 1, "a narrative is plain Markdown: remove the front matter"))
+            check_markdown(doc, errors)
+            check_links(doc, links_in(doc), refs, errors)
+            narrative = {**old.narrative, doc.lang: Markdown(doc.body, doc.path, doc.body_line)}
+            partnerships[doc.slug] = dataclasses.replace(old, narrative=narrative)
+    if errors:
+        return None, errors
+    return dataclasses.replace(site, partnerships=partnerships, texts=texts), []
 
 
 def unique(docs: list[RawDoc], errors) -> dict[str, RawDoc]:

@@ -20,7 +20,7 @@ POLL_SHARE = 0.2  # at most this share of the time is spent walking them
 
 IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE = 0x2, 0x4, 0x8
 IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x40, 0x80, 0x100, 0x200
-IN_DELETE_SELF, IN_MOVE_SELF, IN_ISDIR = 0x400, 0x800, 0x40000000
+IN_DELETE_SELF, IN_MOVE_SELF, IN_Q_OVERFLOW, IN_ISDIR = 0x400, 0x800, 0x4000, 0x40000000
 EVENTS = (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
           | IN_DELETE_SELF | IN_MOVE_SELF)
 EVENT_HEADER = struct.Struct("iIII")  # struct inotify_event: wd, mask, cookie, len (then the name)
@@ -46,8 +46,9 @@ class Inotify:
                 raise OSError(ctypes.get_errno(), f"cannot watch {folder}")
             self.folders[wd] = folder
 
-    def changed(self) -> bool:
-        """Read the waiting events: did anything change? (New folders are watched from now on.)"""
+    def changed(self) -> set[str] | None:
+        """Read the waiting events: the files they name, or None when more than files
+        changed (a folder, or events the kernel dropped). New folders are watched from now on."""
         data = b""
         while True:
             try:
@@ -57,15 +58,18 @@ class Inotify:
             if not chunk:
                 break
             data += chunk
-        offset, changed = 0, False
+        offset, changed, unknown = 0, set(), False
         while offset + EVENT_HEADER.size <= len(data):
             wd, mask, _, length = EVENT_HEADER.unpack_from(data, offset)
             name = data[offset + EVENT_HEADER.size: offset + EVENT_HEADER.size + length].rstrip(b"\0")
             offset += EVENT_HEADER.size + length
-            changed = True  # also IN_Q_OVERFLOW: events were lost, so something changed
             if mask & IN_ISDIR and mask & (IN_CREATE | IN_MOVED_TO) and wd in self.folders:
                 self.add(os.path.join(self.folders[wd], os.fsdecode(name)))
-        return changed
+            if mask & (IN_ISDIR | IN_Q_OVERFLOW | IN_DELETE_SELF | IN_MOVE_SELF) or not name or wd not in self.folders:
+                unknown = True
+            else:
+                changed.add(os.path.join(self.folders[wd], os.fsdecode(name)))
+        return None if unknown else changed
 
     def close(self) -> None:
         os.close(self.fd)
@@ -95,8 +99,9 @@ def snapshot(folders) -> dict[str, tuple[int, int]]:
 
 
 def watch(folders, on_change, poll: bool = False) -> str:
-    """Call on_change() on the running Tornado IOLoop after any file under the folders
-    changes. Returns how: 'inotify' or 'polling'."""
+    """Call on_change(paths) on the running Tornado IOLoop after any file under the folders
+    changes: the files that changed (appeared, went away), or None when that is not known.
+    Returns how: 'inotify' or 'polling'."""
     from tornado.ioloop import IOLoop
 
     loop = IOLoop.current()
@@ -106,7 +111,12 @@ def watch(folders, on_change, poll: bool = False) -> str:
         except (OSError, AttributeError):  # no inotify (or too many watches): poll instead
             pass
         else:
-            loop.add_handler(inotify.fd, lambda fd, events: inotify.changed() and on_change(), IOLoop.READ)
+            def read(fd, events):
+                changed = inotify.changed()
+                if changed is None or changed:
+                    on_change(changed)
+
+            loop.add_handler(inotify.fd, read, IOLoop.READ)
             return "inotify"
 
     last = snapshot(folders)
@@ -116,8 +126,9 @@ def watch(folders, on_change, poll: bool = False) -> str:
         start = time.perf_counter()
         now = snapshot(folders)
         if now != last:
+            changed = {path for path in now.keys() | last.keys() if now.get(path) != last.get(path)}
             last = now
-            on_change()
+            on_change(changed)
         took = time.perf_counter() - start
         loop.call_later(max(POLL_SECONDS, took / POLL_SHARE), look)
 

@@ -250,25 +250,43 @@ def project(tmp_path) -> Project:
     return Project(tmp_path / "project/templates", tmp_path / "project/locales")
 
 
-@pytest.mark.parametrize("processes", [1, 2], ids=["one process", "forked"])
-def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeypatch, processes):
+@pytest.mark.parametrize("processes, told", [(1, False), (1, True), (2, True)],
+                         ids=["one process, looking at every file", "told the saved files", "forked, told the saved files"])
+def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeypatch, processes, told):
+    """`told`: rebuild() is given the files saved, as the watcher gives them, so an edit to a
+    partnership's text is patched in (Preview.patch) instead of going over the whole site."""
     if processes > 1:  # render every rebuild's pages in forked processes, however few
         monkeypatch.setattr("kembar.serve.PARALLEL_FROM", 1)
         monkeypatch.setattr("os.cpu_count", lambda: processes)
     content = make_site()
     out = tmp_path / "out"
+    card = project.templates / "_card.html"  # lists that show each summary: a text edit reaches them too
+    card.write_text(card.read_text(encoding="utf-8").replace("  </li>", "    <p>{{ t(p.summary) }}</p>\n  </li>"),
+                    encoding="utf-8")
     preview = Preview(content, out, project)
     first = preview.rebuild()
     assert first.errors == []
 
+    saved: set[str] = set()
+
+    def write(path: Path, text: str):
+        path.write_text(text, encoding="utf-8")
+        saved.add(str(path))
+
     def edit(path: Path, old: str, new: str):
         text = path.read_text(encoding="utf-8")
         assert old in text
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        write(path, text.replace(old, new, 1))
 
-    def rebuild() -> list[str]:
-        result = preview.rebuild()
+    def unlink(path: Path):
+        path.unlink()
+        saved.add(str(path))
+
+    def rebuild(patched: bool = False) -> list[str]:
+        result = preview.rebuild(set(saved) if told else None)
+        saved.clear()
         assert result.errors == []
+        assert result.patched == (patched and told)
         _, full, errors = pipeline.build(content, project)
         assert errors == []
         # Every page is up to date at once; the sitemap and open data follow in tidy_up().
@@ -281,35 +299,51 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
 
     record = content / "partnerships/badung-fujisawa.yaml"
     edit(record, "en: Badung is exploring", "en: Badung is still exploring")
-    rendered = rebuild()
+    rendered = rebuild(patched=True)
     assert {"id/partnerships/badung-fujisawa/index.html", "en/partnerships/badung-fujisawa/index.html",
-            "ja/partnerships/badung-fujisawa/index.html"} <= set(rendered)
+            "ja/partnerships/badung-fujisawa/index.html", "en/partnerships/index.html"} <= set(rendered)
     assert "en/explainers/what-is-a-sister-city/index.html" not in rendered
-    assert len(rendered) < len(first.rendered) / 2
+    assert len(rendered) < len(first.rendered)
 
-    assert rebuild() == []  # nothing changed, nothing rendered
+    assert rebuild(patched=True) == []  # nothing changed, nothing rendered
+    # Texts only: patched in when told, with the feed, the translations page and the alternates.
+    edit(content / "partnerships/badung-fujisawa.id.md", "Cerita **Badung**", "Kisah **Badung**")
+    assert "id/partnerships/badung-fujisawa/index.html" in rebuild(patched=True)
+    edit(record, "en: Talks began.", "en: Talks started.")  # an event in the feed
+    assert "en/feed.xml" in rebuild(patched=True)
+    edit(record, "  ja: バドゥン県は藤沢市との提携を模索しています。\n", "")  # no Japanese summary
+    assert "ja/translations/index.html" in rebuild(patched=True)
+    edit(record, "  en: Badung is still exploring", "  ja: バドゥン県は藤沢市との提携を模索しています。\n"
+                                                   "  en: Badung is still exploring")
+    rebuild(patched=True)
+    edit(record, "parties:", "# checked with the regency's site\nparties:")  # the same record
+    rebuild(patched=True)
+    (content / "partnerships/.badung-fujisawa.yaml.swp").write_text("x")  # an editor's swap file
+    saved.add(str(content / "partnerships/.badung-fujisawa.yaml.swp"))
+    assert rebuild(patched=True) == []
+    edit(record, '"2025-06-12"', '"2025-06-13"')  # a new as-of date: the home page's order may change
+    rebuild()
 
     edit(record, "status: loi-signed", "status: active")
     edit(record, "sectors: [culture, tourism]", "sectors: [culture]")
     rebuild()
     edit(content / "places/fujisawa.yaml", "en: Fujisawa City", "en: City of Fujisawa")
     rebuild()
-    (content / "places/kochi.yaml").write_text(
-        "names: {id: Kota Kochi, en: Kochi City, ja: 高知市}\nkind: city\ncountry: JP\n", encoding="utf-8")
-    (content / "partnerships/badung-kochi.yaml").write_text(record.read_text(encoding="utf-8").replace(
-        "parties: [badung, fujisawa]", "parties: [badung, kochi]"), encoding="utf-8")
+    write(content / "places/kochi.yaml", "names: {id: Kota Kochi, en: Kochi City, ja: 高知市}\nkind: city\ncountry: JP\n")
+    write(content / "partnerships/badung-kochi.yaml", record.read_text(encoding="utf-8").replace(
+        "parties: [badung, fujisawa]", "parties: [badung, kochi]"))
     rendered = rebuild()
     assert "ja/partnerships/badung-kochi/index.html" in rendered
     edit(content / "places/kochi.yaml", "en: Kochi City", "en: City of Kochi")
     rendered = rebuild()  # its pages and the lists that show it; not a list without it
     assert "en/places/kochi/index.html" in rendered and "en/places/fujisawa/index.html" not in rendered
-    (content / "partnerships/badung-kochi.yaml").unlink()
+    unlink(content / "partnerships/badung-kochi.yaml")
     rebuild()
     assert not (out / "ja/partnerships/badung-kochi").exists()
     explainer = content / "explainers/what-is-a-sister-city.en.md"
     edit(explainer, "title: What is a sister city?", "title: What is a twin town?")
     rebuild()
-    explainer.unlink()
+    unlink(explainer)
     rebuild()
 
     # A template: only the pages that use it (directly or through what it extends) are rendered.
@@ -329,7 +363,7 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
     po = project.locales / "ja/LC_MESSAGES/messages.po"
     text = po.read_text(encoding="utf-8")
     home = re.search(r'msgid "Home"\nmsgstr "([^"]+)"', text)
-    po.write_text(text.replace(home.group(0), 'msgid "Home"\nmsgstr "ホームページ"'), encoding="utf-8")
+    write(po, text.replace(home.group(0), 'msgid "Home"\nmsgstr "ホームページ"'))
     rendered = rebuild()
     assert "ja/index.html" in rendered
     assert {f for f in rendered if not f.startswith("ja/")} <= {"404.html"}  # the root 404 shows every language
@@ -341,20 +375,24 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
     assert 'href="/kembar-preview/en/places/fujisawa/"' in (out / "en/partnerships/badung-fujisawa/index.html").read_text(encoding="utf-8")
 
 
-def test_a_broken_edit_keeps_the_last_good_site_and_the_fix_catches_up(make_site, tmp_path, project):
+@pytest.mark.parametrize("told", [False, True], ids=["looking at every file", "told the saved files"])
+def test_a_broken_edit_keeps_the_last_good_site_and_the_fix_catches_up(make_site, tmp_path, project, told):
     content = make_site()
     out = tmp_path / "out"
     preview = Preview(content, out, project)
     preview.rebuild()
-    good = (out / "en/partnerships/badung-fujisawa/index.html").read_bytes()
     record = content / "partnerships/badung-fujisawa.yaml"
+    place = content / "places/badung.yaml"
+    saved = [record, place]  # the files the watcher reports
+    preview_rebuild = preview.rebuild
+    preview.rebuild = lambda: preview_rebuild({str(path) for path in saved} if told else None)
+    good = (out / "en/partnerships/badung-fujisawa/index.html").read_bytes()
     original = record.read_text(encoding="utf-8")
     record.write_text(original.replace("parties: [badung, fujisawa]", "parties: [badung, fujisawa"), encoding="utf-8")
     result = preview.rebuild()
     assert [str(e) for e in result.errors][0].startswith(f"{RECORD}:")
     assert (out / "en/partnerships/badung-fujisawa/index.html").read_bytes() == good  # nothing written
     # Two edits while broken (one in another file): the fix brings both in.
-    place = content / "places/badung.yaml"
     place.write_text(place.read_text(encoding="utf-8").replace("en: Badung Regency", "en: Regency of Badung"),
                      encoding="utf-8")
     preview.rebuild()
@@ -364,6 +402,15 @@ def test_a_broken_edit_keeps_the_last_good_site_and_the_fix_catches_up(make_site
     _, full, _ = pipeline.build(content, project)
     assert preview.good.outputs == full
     assert "Regency of Badung" in (out / "en/partnerships/badung-fujisawa/index.html").read_text(encoding="utf-8")
+    # A mistake only the checks find (the file reads fine): reported, then fixed.
+    narrative = content / "partnerships/badung-fujisawa.id.md"
+    story = narrative.read_text(encoding="utf-8")
+    narrative.write_text(story.replace("place:fujisawa", "place:fujisawaa"), encoding="utf-8")
+    saved[:] = [narrative]
+    errors = [str(e) for e in preview.rebuild().errors]
+    assert len(errors) == 1 and "link to place 'fujisawaa', which does not exist" in errors[0]
+    narrative.write_text(story, encoding="utf-8")
+    assert preview.rebuild().errors == []
 
 
 def test_a_remembered_record_is_checked_again_when_what_it_was_checked_against_changes(make_site, tmp_path):

@@ -11,25 +11,26 @@ from kembar.watch import Inotify, snapshot
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
 
 
-def test_inotify_sees_saves_in_place_and_by_rename_and_files_in_new_folders(tmp_path):
+def test_inotify_names_the_files_saved_in_place_by_rename_and_in_new_folders(tmp_path):
     (tmp_path / "places").mkdir()
     record = tmp_path / "places/badung.yaml"
     record.write_text("kind: regency\n")
     watcher = Inotify([tmp_path])
     try:
-        assert not watcher.changed()
+        assert watcher.changed() == set()
         record.write_text("kind: city\n")  # an editor writing in place
-        assert watcher.changed()
-        assert not watcher.changed()  # each event is reported once
-        (tmp_path / "places/.badung.yaml.swp").write_text("x")
-        os.replace(tmp_path / "places/.badung.yaml.swp", record)  # an editor saving by rename
-        assert watcher.changed()
+        assert watcher.changed() == {str(record)}
+        assert watcher.changed() == set()  # each event is reported once
+        swap = tmp_path / "places/.badung.yaml.swp"
+        swap.write_text("x")
+        os.replace(swap, record)  # an editor saving by rename
+        assert watcher.changed() == {str(swap), str(record)}
         (tmp_path / "explainers").mkdir()
-        assert watcher.changed()
+        assert watcher.changed() is None  # a folder: more than files may have changed
         (tmp_path / "explainers/what.en.md").write_text("# What\n")  # inside the folder made since
-        assert watcher.changed()
+        assert watcher.changed() == {str(tmp_path / "explainers/what.en.md")}
         record.unlink()
-        assert watcher.changed()
+        assert watcher.changed() == {str(record)}
     finally:
         watcher.close()
 
