@@ -69,6 +69,14 @@ def plan(site: Site, index: Index, project=None) -> list[Page]:
     return pages
 
 
+def pages_by_key(pages: list[Page]) -> dict[tuple, dict[str | None, Page]]:
+    """Each page's versions (language -> page): its alternates and language switch."""
+    by_key: dict[tuple, dict[str | None, Page]] = {}
+    for page in pages:
+        by_key.setdefault(page.key, {})[page.lang] = page
+    return by_key
+
+
 # The pages an edit to a partnership's text can change (the dev server makes them again alone).
 
 def partnership_page(p, lang: str) -> Page:

@@ -32,7 +32,7 @@ from . import views, worldmap
 from . import opendata, sitemap
 from .errors import ContentError
 from .model import Markdown as MarkdownDoc, PartialDate, Site, Text
-from .plan import Page
+from .plan import Page, pages_by_key
 from .resolve import Index
 
 # Each language named in its own language, as the language switch shows it.
@@ -143,14 +143,6 @@ class Memo:
     markdown: Markdowner = field(default_factory=Markdowner)
     html: dict[tuple, Markup] = field(default_factory=dict)  # (Markdown, lang, base path) -> sanitized HTML
     cards: dict[tuple, Card] = field(default_factory=dict)  # (lang, slug) -> card
-
-
-def pages_by_key(pages: list[Page]) -> dict[tuple, dict[str | None, Page]]:
-    """Each page's versions (language -> page): its alternates and language switch."""
-    by_key: dict[tuple, dict[str | None, Page]] = {}
-    for page in pages:
-        by_key.setdefault(page.key, {})[page.lang] = page
-    return by_key
 
 
 class Renderer:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from xml.sax.saxutils import quoteattr, escape
 
 from .model import PartialDate, Site
-from .plan import Page
+from .plan import Page, pages_by_key
 
 NOT_LISTED = {("404",)}  # pages that exist but are not content
 
@@ -20,16 +20,16 @@ def indexable(page: Page) -> bool:
     return page.translated and page.file.endswith(".html") and page.key not in NOT_LISTED
 
 
-def alternates(page: Page, by_key: dict, base_url: str, default_lang: str) -> list[tuple[str, str]]:
-    """(hreflang, absolute URL) for each translated version of the page, then x-default:
-    the same rule as the <link rel=alternate> in the pages' heads."""
+def alternates(page: Page, by_key: dict, default_lang: str) -> list[tuple[str, str]]:
+    """(hreflang, path under the base URL) for each translated version of the page, then
+    x-default: the same rule as the <link rel=alternate> in the pages' heads."""
     key = ("home",) if page.key == ("chooser",) else page.key  # the chooser is the homes' x-default
     versions = by_key.get(key, {})
-    found = [(lang, base_url + p.path) for lang, p in versions.items() if lang and p.translated]
+    found = [(lang, p.path) for lang, p in versions.items() if lang and p.translated]
     if key == ("home",):
-        found.append(("x-default", base_url))
+        found.append(("x-default", ""))
     elif default_lang in versions:
-        found.append(("x-default", base_url + versions[default_lang].path))
+        found.append(("x-default", versions[default_lang].path))
     return found
 
 
@@ -43,9 +43,8 @@ def lastmod(page: Page, site: Site) -> PartialDate | None:
 
 
 def sitemap(site: Site, pages: list[Page], base_url: str) -> bytes:
-    by_key: dict[tuple, dict] = {}
-    for page in pages:
-        by_key.setdefault(page.key, {})[page.lang] = page
+    by_key = pages_by_key(pages)
+    attr = {page.path: quoteattr(base_url + page.path) for page in pages}  # each made once, used by every version
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
     for page in pages:
@@ -56,8 +55,8 @@ def sitemap(site: Site, pages: list[Page], base_url: str) -> bytes:
         date = lastmod(page, site)
         if date:
             lines.append(f"    <lastmod>{date.first_day().isoformat()}</lastmod>")
-        for code, href in alternates(page, by_key, base_url, site.config.default_lang):
-            lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(code)} href={quoteattr(href)}/>')
+        for code, path in alternates(page, by_key, site.config.default_lang):
+            lines.append(f'    <xhtml:link rel="alternate" hreflang="{code}" href={attr[path]}/>')
         lines.append("  </url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
