@@ -571,16 +571,24 @@ class Preview:
         after a content edit, and collect garbage. Returns the files written."""
         written = []
         if self.data_due is not None and not self.errors and self.good is not None:
-            data = data_files(*self.data_due)
-            written = update(data, self.out, self.good.data)
-            self.good.outputs.update(data)
-            self.good.data = data
+            written = self.take_data(self.data_due, data_files(*self.data_due))
         self.data_due = None
         # What survives is the site we keep: frozen, later collections pass it by (a full
         # collection at N=10,000 takes 3 s). Cycles in it that later become garbage stay
         # (there are hardly any: records, pages and outputs hold no cycles).
         gc.collect()
         gc.freeze()
+        return written
+
+    def take_data(self, due: tuple, data: dict[str, bytes]) -> list[str]:
+        """Write the data files made from `due` (data_files' arguments), unless an edit made
+        them out of date meanwhile. Returns the files written."""
+        if due is not self.data_due or self.errors:
+            return []
+        self.data_due = None
+        written = update(data, self.out, self.good.data)
+        self.good.outputs.update(data)
+        self.good.data = data
         return written
 
     def affected(self, site, index, pages, groups, contexts, assets, templates, catalogs, provinces,
@@ -841,9 +849,10 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
     preview = Preview(content, out, project)
     announce(preview, preview.rebuild(), "built")
     timer, saved = None, set()  # saved: the files changed since the last rebuild (None: unknown)
+    tidy_timer, remaking = None, None  # remaking: the process making the data files again
 
     def rebuild():
-        nonlocal timer, saved
+        nonlocal timer, saved, tidy_timer
         timer, changes, saved = None, saved, set()
         errors_before = preview.errors
         result = preview.rebuild(changes)
@@ -851,7 +860,27 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         if result.written or result.errors or errors_before:
             LiveReloadHandler.reload_waiters(path="*")
         loop = IOLoop.current()
-        loop.call_later(TIDY_AFTER_SECONDS, lambda: announce_tidy(preview, preview.tidy_up()))
+        if tidy_timer is not None:
+            loop.remove_timeout(tidy_timer)
+        tidy_timer = loop.call_later(TIDY_AFTER_SECONDS, tidy)
+
+    def tidy():
+        """The sitemap and open data (seconds at N=10,000) are made in a forked process, so
+        a save meanwhile is rebuilt at once; tidy_up() where there is no fork."""
+        nonlocal tidy_timer, remaking
+        tidy_timer, due = None, preview.data_due
+        if remaking is not None:
+            remaking.stop()  # out of date
+        if due is None or "fork" not in multiprocessing.get_all_start_methods():
+            announce_tidy(preview, preview.tidy_up())
+            return
+
+        def made(data):
+            announce_tidy(preview, preview.take_data(due, data))
+            if preview.data_due is None:
+                preview.tidy_up()  # the garbage
+
+        remaking = Forked(functools.partial(data_files, *due), made)
 
     def changed(delay, paths):
         nonlocal timer, saved
@@ -872,6 +901,37 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         print(f"kembar serve: cannot listen on {host}:{port}: {e.strerror or e}", file=sys.stderr)
         return 2
     return 0
+
+
+class Forked:
+    """compute() in a forked process, then then(result) on the IOLoop once it is back. The
+    process shares the site copy-on-write: nothing is sent to it, only the result comes back."""
+
+    def __init__(self, compute, then):
+        from tornado.ioloop import IOLoop
+        context = multiprocessing.get_context("fork")
+        self.reader, writer = context.Pipe(duplex=False)
+        self.process = context.Process(target=lambda: (gc.disable(), writer.send(compute())), daemon=True)
+        self.process.start()
+        writer.close()
+        self.loop, self.then = IOLoop.current(), then
+        self.loop.add_handler(self.reader.fileno(), self.ready, IOLoop.READ)
+
+    def ready(self, fd, events) -> None:
+        try:
+            result = self.reader.recv()
+        except (EOFError, OSError):  # it failed, and said why on stderr
+            result = None
+        self.stop()
+        if result is not None:
+            self.then(result)
+
+    def stop(self) -> None:
+        if not self.reader.closed:
+            self.loop.remove_handler(self.reader.fileno())
+            self.reader.close()
+            self.process.kill()  # gone already unless it is out of date
+            self.process.join()
 
 
 def announce(preview: Preview, result: Result, verb: str) -> None:

@@ -159,6 +159,13 @@ def test_a_save_reloads_the_browser_with_the_new_text_and_rewrites_only_what_cha
     assert status == 200 and "Badung and Fujisawa are talking about a partnership." in body
     assert unrelated.stat().st_mtime_ns == before  # its bytes did not change, so it was not written
     ws.close()
+    # The open data follows by itself a moment later (made in a forked process where there is fork).
+    csv = server.out / "data/partnerships.csv"
+    deadline = time.monotonic() + 30
+    while "Badung and Fujisawa are talking" not in csv.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, server.log.read_text()
+        time.sleep(0.1)
+    assert "remade the sitemap and open data" in server.log.read_text()
 
 
 def test_errors_replace_every_page_until_the_next_good_save(server):
