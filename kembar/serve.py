@@ -852,8 +852,11 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
     tidy_timer, remaking = None, None  # remaking: the process making the data files again
 
     def rebuild():
-        nonlocal timer, saved, tidy_timer
+        nonlocal timer, saved, tidy_timer, remaking
         timer, changes, saved = None, saved, set()
+        if remaking is not None:
+            remaking.stop()  # making data files this edit will make out of date: leave the CPU to the edit
+            remaking = None
         errors_before = preview.errors
         result = preview.rebuild(changes)
         announce(preview, result, "rebuilt")
@@ -869,8 +872,6 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         a save meanwhile is rebuilt at once; tidy_up() where there is no fork."""
         nonlocal tidy_timer, remaking
         tidy_timer, due = None, preview.data_due
-        if remaking is not None:
-            remaking.stop()  # out of date
         if due is None or "fork" not in multiprocessing.get_all_start_methods():
             announce_tidy(preview, preview.tidy_up())
             return
