@@ -504,14 +504,10 @@ class Preview:
         if any(i18n.missing_in(good.site, doc.path) != i18n.missing_in(site, doc.path) for doc in edited):
             todo = i18n.todo(site, self.project)
             fresh.update((page.file, page) for page in (translations_page(todo, lang) for lang in languages))
-        by_file = {**good.pages, **fresh}
-        pages = list(by_file.values())
-
-        contexts, context_keys = dict(good.contexts), {}
+        contexts, context_keys = {}, {}
         for file, page in fresh.items():
             context_keys[file] = keys = set()
             contexts[file] = signature(page.context, keys)
-        groups = {**good.groups, **group_signatures(fresh.values())}
         dirty = changed_records(good.site, site, {doc.path: (doc.kind, doc.slug) for doc in edited})
         dirty |= {(key[0], "~") for key in dirty if len(key) == 2}
         if dirty:
@@ -519,23 +515,24 @@ class Preview:
         for key in [key for key, card in self.memo.cards.items() if not dirty.isdisjoint(card.reads)]:
             del self.memo.cards[key]  # in place: the renderer's environments hold this dict
         reading = itertools.compress(good.reads, map(operator.not_, map(dirty.isdisjoint, good.reads.values())))
-        todo = [by_file[file] for file in dict.fromkeys([*fresh, *reading])]
+        todo = [fresh.get(file) or good.pages[file] for file in dict.fromkeys([*fresh, *reading])]
 
-        by_key = dict(good.by_key)
-        for page in fresh.values():
-            by_key[page.key] = {**by_key[page.key], page.lang: page}
-        renderer = TrackingRenderer(site, good.index, pages, self.project, bytecode=self.bytecode, memo=self.memo,
-                                    provinces=good.provinces, by_key=by_key)
+        by_key = {page.key: good.by_key[page.key] | {page.lang: page} for page in fresh.values()}
+        renderer = TrackingRenderer(site, good.index, (), self.project, bytecode=self.bytecode, memo=self.memo,
+                                    provinces=good.provinces, by_key=good.by_key | by_key)
         rendered = self.render(todo, renderer)
-        outputs, reads = dict(good.outputs), dict(good.reads)
-        for file, (data, read) in rendered.items():
-            outputs[file], reads[file] = data, read | context_keys.get(file, frozenset())
-            result.rendered.append(file)
-        result.written = update({file: outputs[file] for file in rendered}, self.out,
+        result.written = update({file: data for file, (data, _) in rendered.items()}, self.out,
                                 {file: good.outputs[file] for file in rendered})
-        self.data_due = (site, good.index, pages, renderer.base_url)  # the open data shows these texts
-        self.good = dataclasses.replace(good, site=site, pages=by_file, groups=groups, outputs=outputs, reads=reads,
-                                        contexts=contexts, by_key=by_key)
+        # Rendered: the kept build takes the edit in place (copying its dicts would cost more than the edit).
+        for file, (data, read) in rendered.items():
+            good.outputs[file], good.reads[file] = data, read | context_keys.get(file, frozenset())
+            result.rendered.append(file)
+        good.pages.update(fresh)
+        good.contexts.update(contexts)
+        good.groups.update(group_signatures(fresh.values()))
+        good.by_key.update(by_key)
+        good.site = site
+        self.data_due = (site, good.index, good.pages.values(), renderer.base_url)  # the open data shows these texts
         return True
 
     def render(self, pages: list[Page], renderer: "TrackingRenderer") -> dict[str, tuple[bytes, frozenset]]:
