@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -32,7 +33,7 @@ class PartialDate:
     month: int = 0  # 0 = unknown
     day: int = 0
 
-    @property
+    @functools.cached_property  # asked for ~10 times per date (pages, feeds, open data)
     def iso(self) -> str:
         parts = [f"{self.year:04d}"] + [f"{v:02d}" for v in (self.month, self.day) if v]
         return "-".join(parts)

@@ -49,7 +49,7 @@ from .write import update
 
 QUIET_SECONDS = 0.05  # changes closer together than this (a save, a git checkout) become one rebuild
 PARALLEL_FROM = 200  # pages to render before forking pays for itself (the pages come back pickled)
-TIDY_AFTER_SECONDS = 1.0  # after a rebuild, time for the browser to fetch the page before tidy_up()
+TIDY_AFTER_SECONDS = 0.25  # after a rebuild, time for the browser to fetch the page before the data files are made
 RACY_NS = 2_000_000_000  # a file younger than this when read may change within the same mtime tick
 FALLBACK_TEMPLATE = "_fallback.html"  # Renderer.render adds it to any page with fallbacks
 ERROR_TEMPLATE = "_errors.html"
