@@ -45,7 +45,7 @@ from .render import (SHARES_PER_JOB, Memo, Project, Renderer, SharedBytecode, ch
 from .resolve import Index, resolve
 from .validate import revise, validate
 from .watch import watch
-from .write import update
+from .write import put, remove_stale
 
 QUIET_SECONDS = 0.05  # changes closer together than this (a save, a git checkout) become one rebuild
 PARALLEL_FROM = 200  # pages to render before forking pays for itself (the pages come back pickled)
@@ -342,13 +342,13 @@ class Good:
     index: Index
     pages: dict[str, Page]  # output file -> page
     groups: dict[tuple, tuple]  # page key -> its versions (lang, path, translated): alternates, switch
-    outputs: dict[str, bytes]
+    outputs: dict[str, bytes | None]  # output file -> digest of what is on disk (None: not known)
     reads: dict[str, frozenset]  # output file -> what the page read
     contexts: dict[str, tuple]  # output file -> context signature
     assets: dict[str, bytes]  # static files as the Renderer serves them
     templates: dict[str, bytes]
     catalogs: dict[str, bytes]
-    data: dict[str, bytes]  # the files render.data_files makes
+    data: dict[str, bytes | None]  # the files render.data_files makes -> digest
     provinces: dict  # partnership -> its province (views.province_index)
     by_key: dict  # page key -> its versions (render.pages_by_key)
 
@@ -426,8 +426,10 @@ class Preview:
         todo = self.affected(site, index, pages, groups, contexts, renderer.assets, templates, catalogs,
                              renderer.province_index, good)
         check_paths(pages)
-        rendered = self.render([page for page in pages if page.file in todo], renderer)
-        outputs: dict[str, bytes] = dict(renderer.assets)
+        previous = self.good.outputs if self.good else None  # the digests of what is on disk
+        self.out.mkdir(parents=True, exist_ok=True)
+        rendered = self.render([page for page in pages if page.file in todo], renderer, previous, result)
+        outputs: dict[str, bytes | None] = {}  # file -> digest
         reads = {}
         for page in pages:
             if page.file in rendered:
@@ -438,15 +440,19 @@ class Preview:
                 outputs[page.file], reads[page.file] = good.outputs[page.file], good.reads[page.file]
         # The sitemap and open data are made from the content alone. After a content edit they
         # are remade by tidy_up(), once the browser has the edited page.
+        files = dict(renderer.assets)
         if good is None:
-            data, self.data_due = data_files(site, index, pages, renderer.base_url), None
-        else:
-            data = good.data
-            if self.pending:
-                self.data_due = (site, index, pages, renderer.base_url)
+            files.update(data_files(site, index, pages, renderer.base_url))
+            self.data_due = None
+        elif self.pending:
+            self.data_due = (site, index, pages, renderer.base_url)
+        for name, data in files.items():
+            outputs[name], wrote = put(self.out, name, data, previous.get(name) if previous else None)
+            if wrote:
+                result.written.append(name)
+        data = good.data if good is not None else {name: outputs[name] for name in files if name not in renderer.assets}
         outputs.update(data)
-        self.out.mkdir(parents=True, exist_ok=True)
-        result.written = update(outputs, self.out, self.good.outputs if self.good else None)
+        result.written += remove_stale(self.out, outputs.keys(), previous)
         self.good = Good(site, index, {p.file: p for p in pages}, groups, outputs, reads, contexts,
                          dict(renderer.assets), templates, catalogs, data, renderer.province_index, renderer.by_key)
         self.pending = {}
@@ -520,9 +526,7 @@ class Preview:
         by_key = {page.key: good.by_key[page.key] | {page.lang: page} for page in fresh.values()}
         renderer = TrackingRenderer(site, good.index, (), self.project, bytecode=self.bytecode, memo=self.memo,
                                     provinces=good.provinces, by_key=good.by_key | by_key)
-        rendered = self.render(todo, renderer)
-        result.written = update({file: data for file, (data, _) in rendered.items()}, self.out,
-                                {file: good.outputs[file] for file in rendered})
+        rendered = self.render(todo, renderer, good.outputs, result)
         # Rendered: the kept build takes the edit in place (copying its dicts would cost more than the edit).
         for file, (data, read) in rendered.items():
             good.outputs[file], good.reads[file] = data, read | context_keys.get(file, frozenset())
@@ -535,33 +539,51 @@ class Preview:
         self.data_due = (site, good.index, good.pages.values(), renderer.base_url)  # the open data shows these texts
         return True
 
-    def render(self, pages: list[Page], renderer: "TrackingRenderer") -> dict[str, tuple[bytes, frozenset]]:
-        """Each page's bytes and what it read. Many pages (the first build, a template edit)
-        are shared among forked processes, which send back the cards and Markdown they made."""
-        jobs = os.cpu_count() or 1
-        if jobs < 2 or len(pages) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-            return {page.file: renderer.render_tracked(page) for page in pages}
+    def render(self, pages: list[Page], renderer: "TrackingRenderer", previous: dict | None,
+               result: Result) -> dict[str, tuple[bytes, frozenset]]:
+        """Render the pages and write those whose bytes changed (`previous`: the digests of
+        what is on disk). Returns each page's digest and what it read. Many pages (the first
+        build, a template edit) are shared among forked processes, which write their pages
+        and send back the cards and Markdown they made."""
+        def render_and_put(page: Page) -> tuple[bytes, frozenset, bool]:
+            data, reads = renderer.render_tracked(page)
+            return (*put(self.out, page.file, data, previous.get(page.file) if previous else None), reads)
+
+        try:
+            jobs = os.cpu_count() or 1
+            if jobs < 2 or len(pages) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+                done = {page.file: render_and_put(page) for page in pages}
+            else:
+                done = self.render_forked(pages, render_and_put, jobs)
+        except ContentError:
+            if self.good is not None:  # some pages may be on disk already: their digests are not known
+                self.good.outputs.update(dict.fromkeys((page.file for page in pages), None))
+            raise
+        result.written += [file for file, (_, wrote, _) in done.items() if wrote]
+        return {file: (digest, reads) for file, (digest, _, reads) in done.items()}
+
+    def render_forked(self, pages: list[Page], render_and_put, jobs: int) -> dict[str, tuple]:
         memo = self.memo
         cards_before, html_before = set(memo.cards), set(memo.html)
         shares = jobs * SHARES_PER_JOB
 
         def share(k: int):
             try:
-                done = {page.file: renderer.render_tracked(page) for page in pages[k::shares]}
+                done = {page.file: render_and_put(page) for page in pages[k::shares]}
             except ContentError as error:
                 return error
             return (done, {key: card for key, card in memo.cards.items() if key not in cards_before},
                     {key: html for key, html in memo.html.items() if key not in html_before})
 
-        rendered = {}
+        done = {}
         for outcome in forked(share, shares, jobs):
             if isinstance(outcome, ContentError):
                 raise outcome
-            done, cards, html = outcome
-            rendered.update(done)
+            made, cards, html = outcome
+            done.update(made)
             memo.cards.update(cards)  # in place: the renderer's environments hold this dict
             memo.html.update(html)
-        return rendered
+        return done
 
     def tidy_up(self) -> list[str]:
         """What can wait until the browser has reloaded: remake the sitemap and open data
@@ -583,9 +605,12 @@ class Preview:
         if due is not self.data_due or self.errors:
             return []
         self.data_due = None
-        written = update(data, self.out, self.good.data)
-        self.good.outputs.update(data)
-        self.good.data = data
+        written = []
+        for name, body in data.items():
+            self.good.data[name], wrote = put(self.out, name, body, self.good.data.get(name))
+            self.good.outputs[name] = self.good.data[name]
+            if wrote:
+                written.append(name)
         return written
 
     def affected(self, site, index, pages, groups, contexts, assets, templates, catalogs, provinces,
@@ -621,6 +646,7 @@ class Preview:
                     or (old.key, old.lang, old.template, old.translated, old.sources)
                     != (page.key, page.lang, page.template, page.translated, page.sources)
                     or ("page", page.key) in dirty  # its alternates and language switch
+                    or good.outputs[page.file] is None  # written by a render that failed
                     or changed_files.intersection(page.sources)
                     or not dirty.isdisjoint(good.reads[page.file])
                     or contexts[page.file] != good.contexts[page.file]):

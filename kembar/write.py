@@ -5,6 +5,7 @@ of it is written, so a failed build leaves the previous site exactly as it was.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -81,40 +82,53 @@ def swap(fresh: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def update(outputs: dict[str, bytes], out: Path, previous: dict[str, bytes] | None = None) -> list[str]:
-    """Write in place only the files whose bytes changed and remove files no longer built
-    (the dev server's write: fast, and the browser never sees a missing page).
+def digest(data: bytes) -> bytes:
+    """What the dev server keeps of each file it wrote: enough to tell new bytes from old."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
-    `previous` is what the last call wrote: unchanged files are then known from memory
-    instead of read back, and only the files it had are candidates for removal."""
-    changed = []
-    for name, data in outputs.items():
-        if previous is not None and name in previous and previous[name] == data:
-            continue
-        target = out / name
+
+def put(out: str | Path, name: str, data: bytes, before: bytes | None) -> tuple[bytes, bool]:
+    """Write `data` as out/name in place (atomically: the browser never reads half a page)
+    unless it is there already: its digest is `before`, or, when that is not known (None),
+    the file holds these bytes. Returns the digest and whether the file was written."""
+    new = digest(data)
+    if new == before:
+        return new, False
+    target = os.path.join(out, name)
+    if before is None:
         try:
-            if target.read_bytes() == data:
-                continue
+            with open(target, "rb") as f:
+                if f.read() == data:
+                    return new, False
         except OSError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-        changed.append(name)
+            pass
+    folder, base = os.path.split(target)
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, f".{base}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, target)
+    return new, True
+
+
+def remove_stale(out: Path, built, previous=None) -> list[str]:
+    """Remove the files no longer built, and folders left empty: of the files `previous`
+    names (what the last build wrote), or, when that is not known, of every file in `out`."""
+    removed = []
     if previous is not None:
-        for name in sorted(previous.keys() - outputs.keys()):
+        for name in sorted(previous.keys() - built):
             (out / name).unlink(missing_ok=True)
-            changed.append(name)
+            removed.append(name)
             for folder in (out / name).parents:
                 if folder == out or not folder.is_relative_to(out) or any(folder.iterdir()):
                     break
                 folder.rmdir()
-        return changed
+        return removed
     for path in sorted(out.rglob("*"), reverse=True):
         name = path.relative_to(out).as_posix()
-        if path.is_file() and name not in outputs:
+        if path.is_file() and name not in built:
             path.unlink()
-            changed.append(name)
+            removed.append(name)
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    return changed
+    return removed
