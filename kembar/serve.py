@@ -385,7 +385,10 @@ class Preview:
         result = Result()
         gc.disable()  # the collector's full passes over the site would stall the edit; tidy_up() runs it
         try:
-            if changes is None or not self.patch(changes, result):
+            content = os.path.join(os.path.abspath(self.content), "")
+            if changes is not None and not any(os.path.abspath(path).startswith(content) for path in changes):
+                self._rebuild(result, content_changed=False)  # templates or catalogs only
+            elif changes is None or not self.patch(changes, result):
                 self._rebuild(result)
         except ContentError as error:
             result.errors = [error]
@@ -400,28 +403,39 @@ class Preview:
         result.seconds = time.perf_counter() - start
         return result
 
-    def _rebuild(self, result: Result) -> None:
-        docs, errors = load(self.content, read=self.cache)
-        self.pending.update(self.cache.take())
-        self.base_path = base_path_of(docs) or self.base_path
-        site, more = validate(docs, self.validated)
-        if errors or more or site is None:
-            result.errors = errors + more
-            return
-        self.languages = site.config.languages
+    def _rebuild(self, result: Result, content_changed: bool = True) -> None:
+        good = self.good
+        if content_changed or good is None or self.pending or self.errors:
+            docs, errors = load(self.content, read=self.cache)
+            self.pending.update(self.cache.take())
+            self.base_path = base_path_of(docs) or self.base_path
+            site, more = validate(docs, self.validated)
+            if errors or more or site is None:
+                result.errors = errors + more
+                return
+            self.languages = site.config.languages
+            index, provinces = resolve(site), None
+            pages = plan(site, index, self.project)
+            if good is not None and (site.config != good.site.config or site.vocabulary != good.site.vocabulary):
+                good = None  # the site settings or the vocabulary reach every page
+        else:  # templates or catalogs only: the site, its index and its pages are the last build's
+            site, index, provinces = good.site, good.index, good.provinces
+            pages = list(good.pages.values())
         templates = snapshot(self.project.templates)
         catalogs = {lang: data for lang in site.config.languages
                     if (data := read_catalog(self.project.locales, lang)) is not None}
-        index = resolve(site)
-        pages = plan(site, index, self.project)
-        renderer = TrackingRenderer(site, index, pages, self.project, bytecode=self.bytecode, memo=self.memo)
-        good = self.good
-        if good is not None and (site.config != good.site.config or site.vocabulary != good.site.vocabulary):
-            good = None  # the site settings or the vocabulary reach every page
+        if not content_changed and good is not None and catalogs != good.catalogs:
+            todo = i18n.todo(site, self.project)  # the translations page counts the UI strings
+            pages = [translations_page(todo, page.lang) if page.key == ("translations",) else page for page in pages]
+        renderer = TrackingRenderer(site, index, pages, self.project, bytecode=self.bytecode, memo=self.memo,
+                                    provinces=provinces)
         contexts, context_keys = {}, {}
         for page in pages:
-            context_keys[page.file] = keys = set()
-            contexts[page.file] = signature(page.context, keys)
+            if good is not None and good.pages.get(page.file) is page:
+                contexts[page.file] = good.contexts[page.file]  # its keys are in good.reads already
+            else:
+                context_keys[page.file] = keys = set()
+                contexts[page.file] = signature(page.context, keys)
         groups = group_signatures(pages)
         todo = self.affected(site, index, pages, groups, contexts, renderer.assets, templates, catalogs,
                              renderer.province_index, good)
@@ -434,6 +448,8 @@ class Preview:
         for page in pages:
             if page.file in rendered:
                 outputs[page.file], read = rendered[page.file]
+                if page.file not in context_keys:
+                    signature(page.context, context_keys.setdefault(page.file, set()))
                 reads[page.file] = read | context_keys[page.file]
                 result.rendered.append(page.file)
             else:

@@ -20,6 +20,7 @@ from kembar import pipeline
 from kembar.cli import main
 from kembar.errors import ContentError
 from kembar.render import Project
+from kembar.load import load
 from kembar.serve import App, Preview, error_page, snapshot, template_closure
 from kembar.write import digest
 
@@ -318,7 +319,7 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
     assert "en/explainers/what-is-a-sister-city/index.html" not in rendered
     assert len(rendered) < len(first.rendered)
 
-    assert rebuild(patched=True) == []  # nothing changed, nothing rendered
+    assert rebuild() == []  # nothing changed, nothing rendered
     # Texts only: patched in when told, with the feed, the translations page and the alternates.
     edit(content / "partnerships/badung-fujisawa.id.md", "Cerita **Badung**", "Kisah **Badung**")
     assert "id/partnerships/badung-fujisawa/index.html" in rebuild(patched=True)
@@ -359,7 +360,10 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
     unlink(explainer)
     rebuild()
 
-    # A template: only the pages that use it (directly or through what it extends) are rendered.
+    # A template: only the pages that use it (directly or through what it extends) are rendered;
+    # told that only templates and catalogs changed, the content is not even looked at.
+    loads = []
+    monkeypatch.setattr("kembar.serve.load", lambda *a, **k: loads.append(1) or load(*a, **k))
     edit(project.templates / "term.html", "{% block main %}", "{% block main %}<!-- edited -->")
     rendered = rebuild()
     assert rendered and all(f.split("/")[1] in ("sectors", "status", "types") for f in rendered)
@@ -381,6 +385,9 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
     assert "ja/index.html" in rendered
     assert {f for f in rendered if not f.startswith("ja/")} <= {"404.html"}  # the root 404 shows every language
     assert "ホームページ" in (out / "ja/index.html").read_text(encoding="utf-8")
+    write(po, po.read_text(encoding="utf-8").replace('msgstr "ホームページ"', 'msgstr ""'))  # untranslated now
+    assert "ja/translations/index.html" in rebuild()  # which counts the UI strings
+    assert bool(loads) != told
 
     # The base URL: every link changes, also those inside converted Markdown kept from before.
     edit(content / "site.yaml", "github.io/kota-kembar/", "github.io/kembar-preview/")
