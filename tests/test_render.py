@@ -128,3 +128,32 @@ def test_template_error_is_reported_at_the_template_line(make_site, tmp_path):
     assert outputs is None
     assert [str(e) for e in errors] == [
         "templates/term.html:3:1: template error: UndefinedError: 'nonexistent' is undefined"]
+
+
+def test_the_quicker_template_context_calls_functions_as_jinja_does():
+    import jinja2
+
+    from kembar.render import Context
+
+    env = jinja2.Environment(autoescape=True)
+    env.context_class = Context
+
+    class Greeter:
+        def hello(self, name):
+            return f"hello {name}"
+
+    def stop():
+        raise StopIteration
+
+    env.globals.update(
+        plain=lambda *a, **k: f"{a} {sorted(k)}",  # never sees Jinja's _loop_vars or _block_vars
+        method=Greeter().hello,
+        context=jinja2.pass_context(lambda ctx, name: ctx[name]),
+        escaping=jinja2.pass_eval_context(lambda eval_ctx: eval_ctx.autoescape),
+        environment=jinja2.pass_environment(lambda env: env is not None),
+        stop=stop,
+    )
+    template = env.from_string(
+        "{% for i in [1] %}{{ plain(i, k=2) }}|{{ context('x') }}{% endfor %}|{{ method('you') }}|"
+        "{{ escaping() }}|{{ environment() }}|{{ stop() is undefined }}|{{ dict(a=1)['a'] }}")
+    assert template.render(x="<x>") == "(1,) [&#39;k&#39;]|&lt;x&gt;|hello you|True|True|True|1"
