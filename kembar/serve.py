@@ -887,6 +887,7 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         return 2
     preview = Preview(content, out, project)
     announce(preview, preview.rebuild(), "built")
+    preview.tidy_up()  # the first full collection (seconds for a big site), before anyone saves
     timer, saved = None, set()  # saved: the files changed since the last rebuild (None: unknown)
     tidy_timer, remaking = None, None  # remaking: the process making the data files again
 
