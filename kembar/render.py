@@ -279,6 +279,7 @@ class Renderer:
                 land_href=self.asset("world.svg") if "static/world.svg" in self.assets else None, **kw)),
             map_samples=lambda statuses: [(s, Markup(svg)) for s, svg in worldmap.legend_items(statuses)],
             province_of=self.province_index.get,
+            stage_steps=lambda p: views.steps(p, vocab.statuses),
             provinces=lambda: views.provinces(self.province_index),
             # Markdown under a page's own h2 (a partnership's narrative): its ## become h3.
             demote=lambda html: Markup(re.sub(r"<(/?)h([2-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", str(html))),

@@ -205,7 +205,7 @@ PURE_GLOBALS = {"lang", "site", "vocab", "url", "abs_url", "t", "term", "term_ur
                 "country_name", "own_name", "markdown", "list_of", "map_samples", "demote",
                 "gettext", "ngettext", "pgettext", "npgettext", "_",
                 "range", "dict", "lipsum", "cycler", "joiner", "namespace",
-                "card"}  # a card's reads are noted by TrackingRenderer.render_card and reuse
+                "card", "stage_steps"}  # a card's reads are noted by TrackingRenderer.render_card and reuse
 
 
 class TrackingRenderer(Renderer):

@@ -1,5 +1,6 @@
 """What the reader-facing templates compute from the site beyond the indexes:
-the map of a set of partnerships and the Indonesian province each belongs to.
+the map of a set of partnerships, the Indonesian province each belongs to, and the
+stages a partnership went through.
 
 Templates own every UI string; these functions take the words they need (map
 title and description) from the template and the names from the content.
@@ -13,7 +14,7 @@ from typing import Callable
 from markupsafe import Markup
 
 from . import worldmap
-from .model import Partnership, Site, Text
+from .model import PartialDate, Partnership, Site, Text
 
 PROVINCE_KINDS = ("province", "special-region")
 # Words that name the level of government, not the province: "Provinsi Bali" is "Bali".
@@ -25,6 +26,35 @@ class Province:
     key: str  # a filter value: the province's place slug, or the kebab-cased region name
     names: Text
     place: str | None  # slug of the province's place page, if the site has one
+
+
+# The official stages (PP 28/2018, Permendagri 25/2020), shown as a step indicator.
+STAGES = ("exploring", "loi-signed", "in-approval", "mou-signed", "active")
+
+
+@dataclass(frozen=True)
+class Step:
+    stage: str
+    state: str  # done | current | todo
+    date: PartialDate | None  # when the timeline first reached it
+
+
+def steps(p: Partnership, statuses) -> tuple[list[Step], Step | None]:
+    """The official stages in the vocabulary's order (`statuses`), each with its state and
+    date; and for a partnership that has expired, gone dormant or ended, that end as the
+    last step. Such a partnership shows the furthest stage it reached as done."""
+    stages = [s for s in statuses if s in STAGES]
+    ended = p.status not in stages
+    reached = max((stages.index(e.stage) for e in p.timeline if e.stage in stages), default=-1)
+    if not ended:
+        reached = stages.index(p.status)
+    found = []
+    for i, stage in enumerate(stages):
+        state = "done" if i < reached or (ended and i == reached) else "current" if i == reached else "todo"
+        found.append(Step(stage, state, next((e.date for e in p.timeline if e.stage == stage), None)))
+    if not ended:
+        return found, None
+    return found, Step(p.status, "current", next((e.date for e in p.timeline if e.stage == p.status), p.as_of))
 
 
 def plain(text: Text, lang: str, default: str) -> str:
