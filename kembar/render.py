@@ -10,8 +10,8 @@ import functools
 import hashlib
 import multiprocessing
 import re
-import types
 import sys
+import types
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -178,7 +178,7 @@ class Renderer:
 
     def __init__(self, site: Site, index: Index, pages: list[Page], project: Project, base_url: str | None = None,
                  memo: Memo | None = None, provinces: dict | None = None, by_key: dict | None = None):
-        """`provinces` and `by_key`: views.province_index(site) and by_key(pages), when the
+        """`provinces` and `by_key`: views.province_index(site) and pages_by_key(pages), when the
         caller knows them already (the dev server after a small edit)."""
         self.site, self.index, self.project = site, index, project
         self.base_url = (base_url or site.config.base_url).rstrip("/") + "/"

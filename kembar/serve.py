@@ -12,6 +12,11 @@ renders), the static files it linked, and its template with everything that temp
 extends, includes or imports (from the Jinja AST). An edit is turned into the set of
 things it changed (records compared to their previous version, index entries, templates,
 catalogs), and a page is rendered again only when it read one of them.
+
+The watcher names the files saved. The most common edit, a partnership's text, is patched
+into the kept build (Preview.patch) without going over the whole site; templates and
+catalogs alone skip reading the content. Pages are written by the processes that render
+them, and the server keeps a digest of each file it wrote, not its bytes.
 """
 from __future__ import annotations
 
@@ -499,7 +504,7 @@ class Preview:
                 return False
             if differs:
                 edited.append(doc)
-        site, errors = revise(good.site, edited) if edited else (good.site, [])
+        site, _ = revise(good.site, edited) if edited else (good.site, [])  # errors: _rebuild() reports them all
         if site is None:
             return False
         slugs = {doc.slug for doc in edited}
@@ -561,7 +566,7 @@ class Preview:
         what is on disk). Returns each page's digest and what it read. Many pages (the first
         build, a template edit) are shared among forked processes, which write their pages
         and send back the cards and Markdown they made."""
-        def render_and_put(page: Page) -> tuple[bytes, frozenset, bool]:
+        def render_and_put(page: Page) -> tuple[bytes, bool, frozenset]:
             data, reads = renderer.render_tracked(page)
             return (*put(self.out, page.file, data, previous.get(page.file) if previous else None), reads)
 
