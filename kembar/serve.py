@@ -11,7 +11,7 @@ entries its templates looked up (the site's mappings are wrapped in recorders wh
 renders), the static files it linked, and its template with everything that template
 extends, includes or imports (from the Jinja AST). An edit is turned into the set of
 things it changed (records compared to their previous version, index entries, templates,
-catalogs), and a page is rendered again only when it read one of them.
+catalog messages), and a page is rendered again only when it read one of them.
 
 The watcher names the files saved. The most common edit, a partnership's text, is patched
 into the kept build (Preview.patch) without going over the whole site; templates and
@@ -217,7 +217,8 @@ class TrackingRenderer(Renderer):
     """The build's Renderer, plus a note of what each page read while it rendered.
 
     The site's mappings and the index go behind Recorders; asset(), page_url() and
-    render_in() note the file, page or template and catalog they use. Any other global
+    render_in() note the file, page or template and catalog they use, _() and the other
+    gettext functions each UI string. Any other global
     function (one a template author adds, e.g. a map drawn from the site) is assumed to read
     any record: a page calling it is rendered again after every content edit."""
 
@@ -263,7 +264,27 @@ class TrackingRenderer(Renderer):
                 g[name] = Recorder(value, "content", self)  # a mapping made from the content: any edit
         if "page_url" in env.filters:
             env.filters["page_url"] = self.noting(env.filters["page_url"], notes["page_url"])
+        # Each UI string a page looks up, so a catalog edit renders only the pages that show it.
+        for name, at in (("_", 0), ("gettext", 0), ("ngettext", 0), ("pgettext", 1), ("npgettext", 1)):
+            if name in g:
+                g[name] = self.noting_msgid(g[name], at, lang)
         return env
+
+    def noting_msgid(self, function, at: int, lang: str):
+        """A gettext function (given the context or evaluation context first, as Jinja calls
+        it) that notes ("msgid", lang, id): its argument number `at` is the message id."""
+        keys: dict[str, tuple] = {}
+
+        def noted(first, *args, **kwargs):
+            msgid = args[at]
+            key = keys.get(msgid)
+            if key is None:
+                key = keys[msgid] = ("msgid", lang, msgid)
+            self.reads.add(key)
+            return function(first, *args, **kwargs)
+
+        noted.jinja_pass_arg = function.jinja_pass_arg
+        return noted
 
     def noting(self, function, note):
         @functools.wraps(function)
@@ -611,7 +632,7 @@ class Preview:
         after a content edit, and collect garbage. Returns the files written."""
         written = []
         if self.data_due is not None and not self.errors and self.good is not None:
-            written = self.take_data(self.data_due, data_files(*self.data_due))
+            written = self.took_data(self.data_due, *self.remake_data(self.data_due))
         self.data_due = None
         # What survives is the site we keep: frozen, later collections pass it by (a full
         # collection at N=10,000 takes 3 s). Cycles in it that later become garbage stay
@@ -620,19 +641,31 @@ class Preview:
         gc.freeze()
         return written
 
-    def take_data(self, due: tuple, data: dict[str, bytes]) -> list[str]:
-        """Write the data files made from `due` (data_files' arguments), unless an edit made
-        them out of date meanwhile. Returns the files written."""
-        if due is not self.data_due or self.errors:
-            return []
-        self.data_due = None
-        written = []
-        for name, body in data.items():
-            self.good.data[name], wrote = put(self.out, name, body, self.good.data.get(name))
-            self.good.outputs[name] = self.good.data[name]
+    def remake_data(self, due: tuple) -> tuple[dict[str, bytes], list[str]]:
+        """Make the data files from `due` (data_files' arguments) and write those that
+        changed: their digests and the files written. (The server runs it in a forked process.)"""
+        digests, written = {}, []
+        for name, body in data_files(*due).items():
+            digests[name], wrote = put(self.out, name, body, self.good.data.get(name))
             if wrote:
                 written.append(name)
+        return digests, written
+
+    def took_data(self, due: tuple, digests: dict[str, bytes], written: list[str]) -> list[str]:
+        """Keep the digests of the data files a remake from `due` wrote: they are what is on
+        disk now, and up to date unless an edit came meanwhile (then its remake is due)."""
+        if due is self.data_due:
+            self.data_due = None
+        self.good.data.update(digests)
+        self.good.outputs.update(digests)
         return written
+
+    def forget_data(self) -> None:
+        """The data files on disk may have been written by a remake that was stopped."""
+        if self.good is not None:
+            unknown = dict.fromkeys(self.good.data)
+            self.good.data.update(unknown)
+            self.good.outputs.update(unknown)
 
     def affected(self, site, index, pages, groups, contexts, assets, templates, catalogs, provinces,
                  good: Good | None) -> set[str]:
@@ -654,8 +687,9 @@ class Preview:
         if changed_templates:
             dirty |= {("template", name) for name in changed_templates}
             dirty |= {("template", name) for name, uses in template_closure(templates).items() if uses & changed_templates}
-        dirty |= {("catalog", lang) for lang in catalogs.keys() | good.catalogs.keys()
-                  if catalogs.get(lang) != good.catalogs.get(lang)}
+        for lang in catalogs.keys() | good.catalogs.keys():
+            if catalogs.get(lang) != good.catalogs.get(lang):
+                dirty |= catalog_changes(lang, good.catalogs.get(lang), catalogs.get(lang))
         dirty |= {("page", key) for key in groups.keys() | good.groups.keys() if groups.get(key) != good.groups.get(key)}
         for key in [key for key, card in self.memo.cards.items() if not dirty.isdisjoint(card.reads)]:
             del self.memo.cards[key]  # in place: the renderer's environments hold this dict
@@ -693,6 +727,22 @@ def base_path_of(docs) -> str | None:
 def read_catalog(locales: Path, lang: str) -> bytes | None:
     po = locales / lang / "LC_MESSAGES" / "messages.po"
     return po.read_bytes() if po.is_file() else None
+
+
+def catalog_changes(lang: str, old: bytes | None, new: bytes | None) -> set:
+    """What an edit to a language's catalog changed: ("msgid", lang, id) for each message
+    whose translation or fuzzy mark changed, came or went; ("catalog", lang), read by every
+    page of the language, when the catalog came or went, its plural forms changed, or
+    either version cannot be read."""
+    try:
+        before, after = (i18n.parse_catalog(data, lang) if data is not None else None for data in (old, new))
+    except Exception:  # the render reports it
+        return {("catalog", lang)}
+    if before is None or after is None or before.plural_forms != after.plural_forms:
+        return {("catalog", lang)}
+    a, b = ({(m.context, m.id): (m.string, m.fuzzy) for m in catalog if m.id} for catalog in (before, after))
+    return {("msgid", lang, msgid[0] if isinstance(msgid, (tuple, list)) else msgid)
+            for context, msgid in a.keys() | b.keys() if a.get((context, msgid)) != b.get((context, msgid))}
 
 
 def group_signatures(pages) -> dict[tuple, tuple]:
@@ -902,6 +952,7 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         if remaking is not None:
             remaking.stop()  # making data files this edit will make out of date: leave the CPU to the edit
             remaking = None
+            preview.forget_data()
         errors_before = preview.errors
         result = preview.rebuild(changes)
         announce(preview, result, "rebuilt")
@@ -913,20 +964,22 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         tidy_timer = loop.call_later(TIDY_AFTER_SECONDS, tidy)
 
     def tidy():
-        """The sitemap and open data (seconds at N=10,000) are made in a forked process, so
-        a save meanwhile is rebuilt at once; tidy_up() where there is no fork."""
+        """The sitemap and open data (seconds at N=10,000) are made and written by a forked
+        process, so a save meanwhile is rebuilt at once; tidy_up() where there is no fork."""
         nonlocal tidy_timer, remaking
         tidy_timer, due = None, preview.data_due
         if due is None or "fork" not in multiprocessing.get_all_start_methods():
             announce_tidy(preview, preview.tidy_up())
             return
 
-        def made(data):
-            announce_tidy(preview, preview.take_data(due, data))
+        def made(result):
+            nonlocal remaking
+            remaking = None
+            announce_tidy(preview, preview.took_data(due, *result))
             if preview.data_due is None:
                 preview.tidy_up()  # the garbage
 
-        remaking = Forked(functools.partial(data_files, *due), made)
+        remaking = Forked(functools.partial(preview.remake_data, due), made)
 
     def changed(delay, paths):
         nonlocal timer, saved

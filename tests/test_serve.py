@@ -387,6 +387,13 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
     assert "ホームページ" in (out / "ja/index.html").read_text(encoding="utf-8")
     write(po, po.read_text(encoding="utf-8").replace('msgstr "ホームページ"', 'msgstr ""'))  # untranslated now
     assert "ja/translations/index.html" in rebuild()  # which counts the UI strings
+    # A string only partnership pages show: only they are rendered.
+    write(po, po.read_text(encoding="utf-8").replace('msgstr "到達した段階"', 'msgstr "到達段階"'))
+    assert rebuild() == ["ja/partnerships/badung-fujisawa/index.html"]
+    write(po, po.read_text(encoding="utf-8").replace('msgid "Stage reached"', '#, fuzzy\nmsgid "Stage reached"'))
+    assert sorted(rebuild()) == ["en/translations/index.html", "id/translations/index.html",  # their counts
+                                 "ja/partnerships/badung-fujisawa/index.html",  # fuzzy: in English meanwhile
+                                 "ja/translations/index.html"]
     assert bool(loads) != told
 
     # The base URL: every link changes, also those inside converted Markdown kept from before.
@@ -495,6 +502,30 @@ def test_open_data_asked_for_before_it_was_remade_is_remade_first(make_site, tmp
     assert b"City of Fujisawa" not in (tmp_path / "out/data/partnerships.csv").read_bytes()  # waits for tidy_up()
     status, _, body = App(preview).respond({"REQUEST_METHOD": "GET", "PATH_INFO": "/kota-kembar/data/partnerships.csv"})
     assert status == "200 OK" and b"City of Fujisawa" in body
+
+
+def test_open_data_remade_for_an_edit_that_another_edit_overtook_is_not_trusted(make_site, tmp_path):
+    """The server remakes the data files in a forked process, which writes them; when an
+    edit comes meanwhile, what that process wrote is out of date and must be made again,
+    even when the newer edit brings the data back to what the server last knew."""
+    content = make_site()
+    out = tmp_path / "out"
+    preview = Preview(content, out, pipeline.PROJECT)
+    assert preview.rebuild().errors == []
+    record = content / "places/fujisawa.yaml"
+    original = record.read_text(encoding="utf-8")
+    record.write_text(original.replace("en: Fujisawa City", "en: City of Fujisawa"), encoding="utf-8")
+    assert preview.rebuild().errors == []
+    first = preview.data_due
+    made = preview.remake_data(first)  # as the forked process does: it writes the files
+    assert b"City of Fujisawa" in (out / "data/partnerships.csv").read_bytes()
+    record.write_text(original, encoding="utf-8")  # the next edit undoes it before the result is back
+    assert preview.rebuild().errors == []
+    preview.took_data(first, *made)
+    preview.tidy_up()
+    _, full, _ = pipeline.build(content, pipeline.PROJECT)
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == full
+    assert preview.good.outputs == digests(full)
 
 
 def test_content_types(make_site, tmp_path):
