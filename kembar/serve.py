@@ -30,6 +30,7 @@ import multiprocessing
 import operator
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Mapping
@@ -399,6 +400,7 @@ class Preview:
         self.bytecode = SharedBytecode()  # compiled templates kept across rebuilds
         self.memo = Memo()  # converted Markdown and rendered cards, kept across rebuilds
         self.data_due: tuple | None = None  # arguments of data_files() after a content edit
+        self.aside: threading.Thread | None = None  # remaking the data files meanwhile
         self.good: Good | None = None
         self.errors: list[ContentError] = []
         self.pending: dict[str, tuple[str, str]] = {}  # content files changed since the last good build
@@ -484,6 +486,8 @@ class Preview:
         # are remade by tidy_up(), once the browser has the edited page.
         files = dict(renderer.assets)
         if good is None:
+            if self.aside is not None:
+                self.aside.join()  # it may be writing the data files of an earlier edit
             files.update(data_files(site, index, pages, renderer.base_url))
             self.data_due = None
         elif self.pending:
@@ -605,6 +609,8 @@ class Preview:
         return {file: (digest, reads) for file, (digest, _, reads) in done.items()}
 
     def render_forked(self, pages: list[Page], render_and_put, jobs: int) -> dict[str, tuple]:
+        if self.aside is not None:
+            self.aside.join()  # never fork while another thread runs: it may hold a lock
         memo = self.memo
         cards_before, html_before = set(memo.cards), set(memo.html)
         shares = jobs * SHARES_PER_JOB
@@ -631,6 +637,8 @@ class Preview:
         """What can wait until the browser has reloaded: remake the sitemap and open data
         after a content edit, and collect garbage. Returns the files written."""
         written = []
+        if self.aside is not None:
+            self.aside.join()  # one remake at a time
         if self.data_due is not None and not self.errors and self.good is not None:
             written = self.took_data(self.data_due, *self.remake_data(self.data_due))
         self.data_due = None
@@ -643,7 +651,7 @@ class Preview:
 
     def remake_data(self, due: tuple) -> tuple[dict[str, bytes], list[str]]:
         """Make the data files from `due` (data_files' arguments) and write those that
-        changed: their digests and the files written. (The server runs it in a forked process.)"""
+        changed: their digests and the files written. (The server runs it aside.)"""
         digests, written = {}, []
         for name, body in data_files(*due).items():
             digests[name], wrote = put(self.out, name, body, self.good.data.get(name))
@@ -660,8 +668,23 @@ class Preview:
         self.good.outputs.update(digests)
         return written
 
+    def remake_data_aside(self, due: tuple, then) -> None:
+        """remake_data(due) on a thread of its own, then then(its result, or None if it
+        failed) on that thread. (A forked process would leave the server's memory
+        copy-on-write, and the next edit would pay for every page it touches.)"""
+        def run():
+            try:
+                result = self.remake_data(due)
+            except Exception:
+                traceback.print_exc()
+                result = None
+            then(result)
+
+        self.aside = threading.Thread(target=run, name="kembar: data files", daemon=True)
+        self.aside.start()
+
     def forget_data(self) -> None:
-        """The data files on disk may have been written by a remake that was stopped."""
+        """The data files on disk may have been written by a remake that failed."""
         if self.good is not None:
             unknown = dict.fromkeys(self.good.data)
             self.good.data.update(unknown)
@@ -944,15 +967,11 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
     announce(preview, preview.rebuild(), "built")
     preview.tidy_up()  # the first full collection (seconds for a big site), before anyone saves
     timer, saved = None, set()  # saved: the files changed since the last rebuild (None: unknown)
-    tidy_timer, remaking = None, None  # remaking: the process making the data files again
+    tidy_timer = None
 
     def rebuild():
-        nonlocal timer, saved, tidy_timer, remaking
+        nonlocal timer, saved, tidy_timer
         timer, changes, saved = None, saved, set()
-        if remaking is not None:
-            remaking.stop()  # making data files this edit will make out of date: leave the CPU to the edit
-            remaking = None
-            preview.forget_data()
         errors_before = preview.errors
         result = preview.rebuild(changes)
         announce(preview, result, "rebuilt")
@@ -964,22 +983,27 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         tidy_timer = loop.call_later(TIDY_AFTER_SECONDS, tidy)
 
     def tidy():
-        """The sitemap and open data (seconds at N=10,000) are made and written by a forked
-        process, so a save meanwhile is rebuilt at once; tidy_up() where there is no fork."""
-        nonlocal tidy_timer, remaking
+        """The sitemap and open data (seconds at N=10,000) are made on a thread of their
+        own, so the server goes on answering and rebuilding meanwhile."""
+        nonlocal tidy_timer
         tidy_timer, due = None, preview.data_due
-        if due is None or "fork" not in multiprocessing.get_all_start_methods():
+        loop = IOLoop.current()
+        if preview.aside is not None and preview.aside.is_alive():
+            tidy_timer = loop.call_later(TIDY_AFTER_SECONDS, tidy)  # one remake at a time
+            return
+        if due is None:
             announce_tidy(preview, preview.tidy_up())
             return
 
         def made(result):
-            nonlocal remaking
-            remaking = None
+            if result is None:  # it failed (and said why)
+                preview.forget_data()
+                return
             announce_tidy(preview, preview.took_data(due, *result))
             if preview.data_due is None:
                 preview.tidy_up()  # the garbage
 
-        remaking = Forked(functools.partial(preview.remake_data, due), made)
+        preview.remake_data_aside(due, lambda result: loop.add_callback(made, result))
 
     def changed(delay, paths):
         nonlocal timer, saved
@@ -1000,37 +1024,6 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         print(f"kembar serve: cannot listen on {host}:{port}: {e.strerror or e}", file=sys.stderr)
         return 2
     return 0
-
-
-class Forked:
-    """compute() in a forked process, then then(result) on the IOLoop once it is back. The
-    process shares the site copy-on-write: nothing is sent to it, only the result comes back."""
-
-    def __init__(self, compute, then):
-        from tornado.ioloop import IOLoop
-        context = multiprocessing.get_context("fork")
-        self.reader, writer = context.Pipe(duplex=False)
-        self.process = context.Process(target=lambda: (gc.disable(), writer.send(compute())), daemon=True)
-        self.process.start()
-        writer.close()
-        self.loop, self.then = IOLoop.current(), then
-        self.loop.add_handler(self.reader.fileno(), self.ready, IOLoop.READ)
-
-    def ready(self, fd, events) -> None:
-        try:
-            result = self.reader.recv()
-        except (EOFError, OSError):  # it failed, and said why on stderr
-            result = None
-        self.stop()
-        if result is not None:
-            self.then(result)
-
-    def stop(self) -> None:
-        if not self.reader.closed:
-            self.loop.remove_handler(self.reader.fileno())
-            self.reader.close()
-            self.process.kill()  # gone already unless it is out of date
-            self.process.join()
 
 
 def announce(preview: Preview, result: Result, verb: str) -> None:

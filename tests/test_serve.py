@@ -166,7 +166,7 @@ def test_a_save_reloads_the_browser_with_the_new_text_and_rewrites_only_what_cha
     assert status == 200 and "Badung and Fujisawa are talking about a partnership." in body
     assert unrelated.stat().st_mtime_ns == before  # its bytes did not change, so it was not written
     ws.close()
-    # The open data follows by itself a moment later (made in a forked process where there is fork).
+    # The open data follows by itself a moment later (made on a thread of its own).
     csv = server.out / "data/partnerships.csv"
     deadline = time.monotonic() + 30
     while "Badung and Fujisawa are talking" not in csv.read_text(encoding="utf-8"):
@@ -505,8 +505,8 @@ def test_open_data_asked_for_before_it_was_remade_is_remade_first(make_site, tmp
 
 
 def test_open_data_remade_for_an_edit_that_another_edit_overtook_is_not_trusted(make_site, tmp_path):
-    """The server remakes the data files in a forked process, which writes them; when an
-    edit comes meanwhile, what that process wrote is out of date and must be made again,
+    """The server remakes the data files aside (on a thread), which writes them; when an
+    edit comes meanwhile, what it wrote is out of date and must be made again,
     even when the newer edit brings the data back to what the server last knew."""
     content = make_site()
     out = tmp_path / "out"
@@ -517,7 +517,7 @@ def test_open_data_remade_for_an_edit_that_another_edit_overtook_is_not_trusted(
     record.write_text(original.replace("en: Fujisawa City", "en: City of Fujisawa"), encoding="utf-8")
     assert preview.rebuild().errors == []
     first = preview.data_due
-    made = preview.remake_data(first)  # as the forked process does: it writes the files
+    made = preview.remake_data(first)  # as the server does aside: it writes the files
     assert b"City of Fujisawa" in (out / "data/partnerships.csv").read_bytes()
     record.write_text(original, encoding="utf-8")  # the next edit undoes it before the result is back
     assert preview.rebuild().errors == []
