@@ -1,7 +1,8 @@
 """Stage 6, write: the only code that touches the output folder.
 
 The site is written into a fresh sibling folder and swapped into place only when all
-of it is written, so a failed build leaves the previous site exactly as it was.
+of it is written, so a failed build leaves the previous site exactly as it was. The dev
+server writes in place instead, file by file and only what changed (put, remove_stale).
 """
 from __future__ import annotations
 
