@@ -569,7 +569,9 @@ class Preview:
         reading = itertools.compress(good.reads, map(operator.not_, map(dirty.isdisjoint, good.reads.values())))
         todo = [fresh.get(file) or good.pages[file] for file in dict.fromkeys([*fresh, *reading])]
 
-        by_key = {page.key: good.by_key[page.key] | {page.lang: page} for page in fresh.values()}
+        by_key: dict[tuple, dict] = {}  # the versions of each fresh page's key, all of them fresh
+        for page in fresh.values():
+            by_key.setdefault(page.key, dict(good.by_key[page.key]))[page.lang] = page
         renderer = TrackingRenderer(site, good.index, (), self.project, bytecode=self.bytecode, memo=self.memo,
                                     provinces=good.provinces, by_key=good.by_key | by_key)
         rendered = self.render(todo, renderer, good.outputs, result)

@@ -330,6 +330,11 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
     edit(record, "  en: Badung is still exploring", "  ja: バドゥン県は藤沢市との提携を模索しています。\n"
                                                    "  en: Badung is still exploring")
     rebuild(patched=True)
+    english = "  en: Badung is still exploring a partnership with Fujisawa.\n"
+    edit(record, english, "")  # no English summary: the other versions stop naming it as an alternate
+    rebuild(patched=True)
+    edit(record, "  ja: バドゥン県は", english + "  ja: バドゥン県は")
+    rebuild(patched=True)
     edit(record, "parties:", "# checked with the regency's site\nparties:")  # the same record
     rebuild(patched=True)
     (content / "partnerships/.badung-fujisawa.yaml.swp").write_text("x")  # an editor's swap file
