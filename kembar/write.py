@@ -13,6 +13,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
+
 
 def write(outputs, out: Path, after=None) -> None:
     """Write `outputs` as the folder `out`, atomically replacing it. `outputs` is either
@@ -89,9 +91,14 @@ def digest(data: bytes) -> bytes:
 
 
 def put(out: str | Path, name: str, data: bytes, before: bytes | None) -> tuple[bytes, bool]:
-    """Write `data` as out/name in place (atomically: the browser never reads half a page)
-    unless it is there already: its digest is `before`, or, when that is not known (None),
-    the file holds these bytes. Returns the digest and whether the file was written."""
+    """Write `data` as out/name in place unless it is there already: its digest is `before`,
+    or, when that is not known (None), the file holds these bytes. Returns the digest and
+    whether the file was written.
+
+    The bytes go over the old ones (no truncation to zero, no temporary file renamed over
+    it): ext4 flushes a file replaced either way to disk at once (auto_da_alloc), ~0.3 ms a
+    page against 0.02 ms. No browser sees half a page: the server answers no request while
+    it rebuilds. A symlink or a file with other hard links is replaced, never written through."""
     new = digest(data)
     if new == before:
         return new, False
@@ -103,9 +110,23 @@ def put(out: str | Path, name: str, data: bytes, before: bytes | None) -> tuple[
                     return new, False
         except OSError:
             pass
-    folder, base = os.path.split(target)
-    os.makedirs(folder, exist_ok=True)
-    tmp = os.path.join(folder, f".{base}.tmp")
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | NOFOLLOW, 0o644)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | NOFOLLOW, 0o644)
+    except OSError:  # a symlink (ELOOP), or a folder where the file goes
+        fd = None
+    if fd is not None:
+        try:
+            if os.fstat(fd).st_nlink == 1:
+                with open(fd, "wb", closefd=False) as f:
+                    f.write(data)
+                    f.truncate()
+                return new, True
+        finally:
+            os.close(fd)
+    tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.tmp")
     with open(tmp, "wb") as f:
         f.write(data)
     os.replace(tmp, target)

@@ -1,4 +1,5 @@
 """Stage 6 and the whole pipeline: base path, determinism, atomic replacement."""
+import os
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -101,3 +102,30 @@ def test_a_build_with_nothing_changed_does_nothing(make_site, tmp_path, capsys):
     assert main(build + ["--base-url", "https://example.org/other/", "--no-cache"]) == 0
     assert "built" in capsys.readouterr().out
     assert (tmp_path / ".cache/.gitignore").read_text() == "*\n"
+
+
+def test_the_dev_servers_writes_overwrite_in_place_but_never_through_a_link(tmp_path):
+    """put() writes over the old bytes (ext4 would flush a file replaced by a rename or a
+    truncation to zero), so it must cut what a longer page left behind, and must not
+    write through a symlink or into a file that has other hard links."""
+    from kembar.write import digest, put
+
+    out = tmp_path / "out"
+    assert put(out, "en/a/index.html", b"a long first version", None) == (digest(b"a long first version"), True)
+    inode = (out / "en/a/index.html").stat().st_ino
+    assert put(out, "en/a/index.html", b"short", digest(b"a long first version"))[1]
+    assert (out / "en/a/index.html").read_bytes() == b"short"
+    assert (out / "en/a/index.html").stat().st_ino == inode  # written in place
+    assert put(out, "en/a/index.html", b"short", None) == (digest(b"short"), False)  # same bytes: untouched
+
+    linked, hard = tmp_path / "linked.yaml", tmp_path / "hard.yaml"
+    for other in (linked, hard):
+        other.write_bytes(b"not the site's")
+    (out / "en/b").mkdir(parents=True)
+    (out / "en/b/index.html").symlink_to(linked)
+    os.link(hard, out / "en/hard.html")
+    for name in ("en/b/index.html", "en/hard.html"):
+        assert put(out, name, b"page", None)[1]
+        assert (out / name).read_bytes() == b"page" and not (out / name).is_symlink()
+    assert linked.read_bytes() == hard.read_bytes() == b"not the site's"
+    assert sorted(p.name for p in (out / "en/b").iterdir()) == ["index.html"]  # no temporary file left
