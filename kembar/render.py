@@ -235,9 +235,10 @@ class Renderer:
             two extra layers of calls: templates call it ~50 times a page."""
             if not eval_ctx.autoescape:
                 return translations.gettext(string) % variables
-            if string not in translated:
-                translated[string] = Markup(translations.gettext(string))
-            return translated[string] % variables
+            markup = translated.get(string)
+            if markup is None:
+                markup = translated[string] = Markup(translations.gettext(string))
+            return markup % variables if variables or "%" in markup else markup  # "a" % {} is "a"
 
         site, vocab = self.site, self.site.vocabulary
         locale = Locale.parse(lang)
