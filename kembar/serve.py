@@ -56,6 +56,9 @@ from .write import put, remove_stale
 QUIET_SECONDS = 0.05  # changes closer together than this (a save, a git checkout) become one rebuild
 PARALLEL_FROM = 200  # pages to render before forking pays for itself (the pages come back pickled)
 TIDY_AFTER_SECONDS = 0.25  # after a rebuild, time for the browser to fetch the page before the data files are made
+LATER_FROM = 500  # more pages than this to render after an edit: the pages shown lately first, the rest after the reload
+LATER_CHUNK = 1000  # pages rendered at a time after the reload; requests and saves are answered in between
+SHOWN_KEEP = 10  # pages the browser asked for lately, rendered before the reload
 RACY_NS = 2_000_000_000  # a file younger than this when read may change within the same mtime tick
 FALLBACK_TEMPLATE = "_fallback.html"  # Renderer.render adds it to any page with fallbacks
 ERROR_TEMPLATE = "_errors.html"
@@ -387,6 +390,7 @@ class Result:
     errors: list[ContentError] = field(default_factory=list)
     seconds: float = 0.0
     patched: bool = False  # Preview.patch() did it: only the edited records were looked at
+    later: int = 0  # pages left to render after the reload
 
 
 class Preview:
@@ -406,6 +410,8 @@ class Preview:
         self.pending: dict[str, tuple[str, str]] = {}  # content files changed since the last good build
         self.base_path = "/"
         self.languages: tuple[str, ...] = ("id", "en", "ja")
+        self.shown: dict[str, None] = {}  # the HTML files served lately, oldest first
+        self.later: dict[str, None] = {}  # pages an edit changed, rendered after the reload (digest None)
 
     def rebuild(self, changes: set[str] | None = None) -> Result:
         """Build again after the files `changes` (None: unknown, look at every file)."""
@@ -426,6 +432,7 @@ class Preview:
         finally:
             gc.enable()
         self.errors = result.errors
+        result.later = len(self.later)
         if result.errors:  # cards rendered from content that did not build: never reuse them
             self.memo.cards.clear()
         result.seconds = time.perf_counter() - start
@@ -470,11 +477,13 @@ class Preview:
         check_paths(pages)
         previous = self.good.outputs if self.good else None  # the digests of what is on disk
         self.out.mkdir(parents=True, exist_ok=True)
-        rendered = self.render([page for page in pages if page.file in todo], renderer, previous, result)
+        rendered = self.render(self.now([page for page in pages if page.file in todo]), renderer, previous, result)
         outputs: dict[str, bytes | None] = {}  # file -> digest
         reads = {}
         for page in pages:
-            if page.file in rendered:
+            if page.file in self.later:  # rendered after the reload
+                outputs[page.file], reads[page.file] = None, frozenset()
+            elif page.file in rendered:
                 outputs[page.file], read = rendered[page.file]
                 if page.file not in context_keys:
                     signature(page.context, context_keys.setdefault(page.file, set()))
@@ -482,6 +491,7 @@ class Preview:
                 result.rendered.append(page.file)
             else:
                 outputs[page.file], reads[page.file] = good.outputs[page.file], good.reads[page.file]
+        self.later = {file: None for file in self.later if file in outputs}  # pages that went away
         # The sitemap and open data are made from the content alone. After a content edit they
         # are remade by tidy_up(), once the browser has the edited page.
         files = dict(renderer.assets)
@@ -574,7 +584,8 @@ class Preview:
             by_key.setdefault(page.key, dict(good.by_key[page.key]))[page.lang] = page
         renderer = TrackingRenderer(site, good.index, (), self.project, bytecode=self.bytecode, memo=self.memo,
                                     provinces=good.provinces, by_key=good.by_key | by_key)
-        rendered = self.render(todo, renderer, good.outputs, result)
+        rendered = self.render(self.now(todo), renderer, good.outputs, result)
+        good.outputs.update(dict.fromkeys(self.later))
         # Rendered: the kept build takes the edit in place (copying its dicts would cost more than the edit).
         for file, (data, read) in rendered.items():
             good.outputs[file], good.reads[file] = data, read | context_keys.get(file, frozenset())
@@ -586,6 +597,46 @@ class Preview:
         good.site = site
         self.data_due = (site, good.index, good.pages.values(), renderer.base_url)  # the open data shows these texts
         return True
+
+    def now(self, pages: list[Page]) -> list[Page]:
+        """Of the pages an edit changed, those to render before the reload: all of them,
+        unless they are many; then only those the browser showed lately, and the rest go to
+        self.later, rendered a chunk at a time after the reload (render_later) or when asked
+        for (App). As Hugo's server does, so a template edit shows at once on any site."""
+        for page in pages:
+            self.later.pop(page.file, None)
+        if self.good is None or len(pages) <= LATER_FROM:
+            return pages
+        now = [page for page in pages if page.file in self.shown]
+        self.later.update((page.file, None) for page in pages if page.file not in self.shown)
+        return now
+
+    def render_later(self, files=None) -> Result:
+        """Render pages left for after the reload: `files` (a page asked for), or the next
+        chunk. Their digests and reads go into the kept build."""
+        good, result = self.good, Result()
+        start = time.perf_counter()
+        files = list(files if files is not None else itertools.islice(self.later, LATER_CHUNK))
+        pages = [good.pages[file] for file in files if file in good.pages]
+        for file in files:
+            self.later.pop(file, None)
+        renderer = TrackingRenderer(good.site, good.index, (), self.project, bytecode=self.bytecode, memo=self.memo,
+                                    provinces=good.provinces, by_key=good.by_key)
+        gc.disable()
+        try:
+            rendered = self.render(pages, renderer, good.outputs, result)
+            for file, (digest, read) in rendered.items():
+                signature(good.pages[file].context, keys := set())
+                good.outputs[file], good.reads[file] = digest, read | keys
+                result.rendered.append(file)
+        except ContentError as error:  # a template that fails on some page: show it
+            self.later.update(dict.fromkeys(files))
+            self.errors = result.errors = [error]
+            self.memo.cards.clear()
+        finally:
+            gc.enable()
+        result.seconds, result.later = time.perf_counter() - start, len(self.later)
+        return result
 
     def render(self, pages: list[Page], renderer: "TrackingRenderer", previous: dict | None,
                result: Result) -> dict[str, tuple[bytes, frozenset]]:
@@ -606,6 +657,7 @@ class Preview:
         except ContentError:
             if self.good is not None:  # some pages may be on disk already: their digests are not known
                 self.good.outputs.update(dict.fromkeys((page.file for page in pages), None))
+                self.good.outputs.update(dict.fromkeys(self.later))
             raise
         result.written += [file for file, (_, wrote, _) in done.items() if wrote]
         return {file: (digest, reads) for file, (digest, _, reads) in done.items()}
@@ -879,6 +931,8 @@ class App:
             target = self.resolve(rel + "index.html")
         if target is None or not os.path.isfile(target):
             return self.not_found(lang, path)
+        if target.endswith(".html"):
+            self.shown(os.path.relpath(target, os.path.realpath(self.preview.out)).replace(os.sep, "/"))
         if self.preview.errors and target.endswith(".html"):
             return self.errors(lang)
         if self.preview.data_due and self.preview.good and rel in self.preview.good.data:
@@ -886,6 +940,17 @@ class App:
         with open(target, "rb") as f:
             body = f.read()
         return "200 OK", [("Content-Type", content_type(target, body))], body
+
+    def shown(self, file: str) -> None:
+        """Note a page the browser shows (rendered first after the next edit); if an edit
+        left it for after the reload, render it now."""
+        preview = self.preview
+        preview.shown.pop(file, None)
+        preview.shown[file] = None
+        if len(preview.shown) > SHOWN_KEEP:
+            del preview.shown[next(iter(preview.shown))]
+        if file in preview.later and not preview.errors:
+            announce(preview, preview.render_later([file]), "rendered on request")
 
     def resolve(self, rel: str) -> str | None:
         """The real path of `rel` inside the real output folder, or None if it leaves it
@@ -970,6 +1035,7 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
     preview.tidy_up()  # the first full collection (seconds for a big site), before anyone saves
     timer, saved = None, set()  # saved: the files changed since the last rebuild (None: unknown)
     tidy_timer = None
+    rest = Result()  # the pages rendered after the last reload, told when all are
 
     def rebuild():
         nonlocal timer, saved, tidy_timer
@@ -987,9 +1053,24 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
     def tidy():
         """The sitemap and open data (seconds at N=10,000) are made on a thread of their
         own, so the server goes on answering and rebuilding meanwhile."""
-        nonlocal tidy_timer
+        nonlocal tidy_timer, rest
         tidy_timer, due = None, preview.data_due
         loop = IOLoop.current()
+        if preview.later and not preview.errors:  # a chunk, then back to the loop for requests and saves
+            result = preview.render_later()
+            rest.rendered += result.rendered
+            rest.written += result.written
+            rest.seconds += result.seconds
+            if result.errors:
+                announce(preview, result, "after the reload")
+                LiveReloadHandler.reload_waiters(path="*")
+            elif preview.later:
+                tidy_timer = loop.call_later(0, tidy)
+                return
+            else:
+                announce(preview, rest, "after the reload")
+            rest = Result()
+            return
         if preview.aside is not None and preview.aside.is_alive():
             tidy_timer = loop.call_later(TIDY_AFTER_SECONDS, tidy)  # one remake at a time
             return
@@ -1033,8 +1114,9 @@ def announce(preview: Preview, result: Result, verb: str) -> None:
         report(result.errors, sys.stderr)
         print(f"the browser shows these errors until the next good save ({result.seconds:.2f} s)", file=sys.stderr, flush=True)
         return
+    later = f"; {result.later} more after the reload" if result.later else ""
     print(f"{verb}: rendered {len(result.rendered)} pages, wrote {len(result.written)} files into {preview.out} "
-          f"in {result.seconds:.2f} s", flush=True)
+          f"in {result.seconds:.2f} s{later}", flush=True)
 
 
 def announce_tidy(preview: Preview, written: list[str]) -> None:

@@ -231,6 +231,35 @@ def test_the_open_browser_tab_reloads_after_each_save(server, tmp_path):
         driver.quit()
 
 
+def test_an_edit_to_every_page_reloads_the_open_page_first_and_the_rest_follow(tmp_path):
+    """A big site (the benchmark's corpus of 100 partnerships: 623 pages) and a save that
+    changes every page: the page the browser shows is rendered before the reload, the others
+    a chunk at a time after it, and the output folder ends up as a full build's."""
+    subprocess.run([sys.executable, str(ROOT / "bench/corpus.py"), "--records", "100", "--seed", "1",
+                    "--out", str(tmp_path / "content")], check=True, capture_output=True)
+    server = Server(tmp_path, free_port())
+    try:
+        slug = sorted(p.stem for p in (tmp_path / "content/partnerships").glob("*.yaml"))[0]
+        page = f"/kota-kembar/en/partnerships/{slug}/"
+        assert server.get(page)[0] == 200  # the page the browser shows
+        ws = server.livereload()
+        server.edit("content/site.yaml", "en: Indonesia's Sister Cities", "en: Indonesia's Twin Towns")
+        wait_for_reload(ws)
+        assert "Indonesia&#39;s Twin Towns" in server.get(page)[2]
+        assert re.search(r"rebuilt: rendered 1 pages, .*; \d+ more after the reload", server.log.read_text())
+        assert "Indonesia&#39;s Twin Towns" in server.get("/kota-kembar/en/")[2]  # at once, asked for or not
+        deadline = time.monotonic() + 60
+        while "after the reload: rendered" not in server.log.read_text():
+            assert time.monotonic() < deadline, server.log.read_text()
+            time.sleep(0.1)
+        _, full, errors = pipeline.build(tmp_path / "content", pipeline.PROJECT)
+        assert errors == []
+        on_disk = {p.relative_to(server.out).as_posix(): p.read_bytes() for p in server.out.rglob("*") if p.is_file()}
+        assert on_disk == full
+    finally:
+        server.stop()
+
+
 def test_never_serves_a_file_outside_the_output_folder(server):
     secret = server.root / "secret.txt"
     secret.write_text("not for the browser", encoding="utf-8")
@@ -264,11 +293,18 @@ def project(tmp_path) -> Project:
     return Project(tmp_path / "project/templates", tmp_path / "project/locales")
 
 
-@pytest.mark.parametrize("processes, told", [(1, False), (1, True), (2, True)],
-                         ids=["one process, looking at every file", "told the saved files", "forked, told the saved files"])
-def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeypatch, processes, told):
+@pytest.mark.parametrize("processes, told, later", [(1, False, False), (1, True, False), (2, True, False),
+                                                   (1, False, True), (2, True, True)],
+                         ids=["one process, looking at every file", "told the saved files", "forked, told the saved files",
+                              "the rest after the reload", "forked, told, the rest after the reload"])
+def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeypatch, processes, told, later):
     """`told`: rebuild() is given the files saved, as the watcher gives them, so an edit to a
-    partnership's text is patched in (Preview.patch) instead of going over the whole site."""
+    partnership's text is patched in (Preview.patch) instead of going over the whole site.
+    `later`: every edit renders only the pages the browser showed lately before the reload
+    (as a big edit on a big site does), the rest after it."""
+    if later:
+        monkeypatch.setattr("kembar.serve.LATER_FROM", 0)
+        monkeypatch.setattr("kembar.serve.LATER_CHUNK", 3)
     if processes > 1:  # render every rebuild's pages in forked processes, however few
         monkeypatch.setattr("kembar.serve.PARALLEL_FROM", 1)
         monkeypatch.setattr("os.cpu_count", lambda: processes)
@@ -280,6 +316,9 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
     preview = Preview(content, out, project)
     first = preview.rebuild()
     assert first.errors == []
+    shown = ["en/partnerships/badung-fujisawa/index.html", "ja/index.html", "id/sectors/culture/index.html"]
+    for file in shown:
+        App(preview).shown(file)
 
     saved: set[str] = set()
 
@@ -303,13 +342,26 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
         assert result.patched == (patched and told)
         _, full, errors = pipeline.build(content, project)
         assert errors == []
-        # Every page is up to date at once; the sitemap and open data follow in tidy_up().
-        assert {name for name, body in full.items() if preview.good.outputs.get(name) != digest(body)} <= set(preview.good.data)
+        # Every page is up to date at once, or left for after the reload (unless the browser
+        # showed it lately); the sitemap and open data follow in tidy_up().
+        stale = {name for name, body in full.items() if preview.good.outputs.get(name) != digest(body)}
+        assert stale <= set(preview.good.data) | set(preview.later)
+        if later:
+            assert set(result.rendered) <= set(shown)  # the rest waits for after the reload
+        else:
+            assert not preview.later
+        assert all(preview.good.outputs[file] is None for file in preview.later)
+        assert not set(shown) & set(preview.later)
+        rendered = result.rendered
+        while preview.later:
+            chunk = preview.render_later()
+            assert chunk.errors == [] and chunk.rendered
+            rendered = rendered + chunk.rendered
         preview.tidy_up()
         assert preview.good.outputs == digests(full)
         on_disk = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
         assert on_disk == full
-        return result.rendered
+        return rendered
 
     record = content / "partnerships/badung-fujisawa.yaml"
     edit(record, "en: Badung is exploring", "en: Badung is still exploring")
@@ -405,6 +457,51 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
     edit(content / "site.yaml", "github.io/kota-kembar/", "github.io/kembar-preview/")
     rebuild()
     assert 'href="/kembar-preview/en/places/fujisawa/"' in (out / "en/partnerships/badung-fujisawa/index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_left_for_after_the_reload_is_rendered_when_asked_for(make_site, tmp_path, project, monkeypatch):
+    """A big edit renders the pages the browser showed lately, reloads, then renders the rest
+    (as Hugo's server does); a page of the rest asked for meanwhile is rendered at once, and a
+    template error that only the rest meets is shown as soon as it is met."""
+    monkeypatch.setattr("kembar.serve.LATER_FROM", 0)
+    content = make_site()
+    preview = Preview(content, tmp_path / "out", project)
+    assert preview.rebuild().errors == []
+    app = App(preview)
+    page = "en/partnerships/badung-fujisawa/index.html"
+
+    def get(path):
+        return app.respond({"REQUEST_METHOD": "GET", "PATH_INFO": "/kota-kembar/" + path})
+
+    template = project.templates / "partnership.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}<!-- edited -->"),
+                        encoding="utf-8")
+    result = preview.rebuild({str(template)})
+    assert result.rendered == [] and page in preview.later and result.later == len(preview.later)
+    status, _, body = get("en/partnerships/badung-fujisawa/")
+    assert status == "200 OK" and b"<!-- edited -->" in body
+    assert page not in preview.later and preview.good.outputs[page] is not None
+
+    template.write_text(template.read_text(encoding="utf-8").replace("<!-- edited -->", "<!-- edited again -->"),
+                        encoding="utf-8")
+    assert preview.rebuild({str(template)}).rendered == [page]  # shown lately: before the reload
+    assert b"<!-- edited again -->" in get("en/partnerships/badung-fujisawa/")[2]
+
+    term = project.templates / "term.html"
+    term.write_text(term.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ 1 // 0 }}"),
+                    encoding="utf-8")
+    assert preview.rebuild({str(term)}).errors == []  # no term page was shown
+    while preview.later and not preview.errors:
+        preview.render_later()
+    assert "ZeroDivisionError" in preview.errors[0].message and preview.errors[0].path == "templates/term.html"
+    status, _, body = get("en/partnerships/badung-fujisawa/")
+    assert status.startswith("500") and b"ZeroDivisionError" in body
+    term.write_text(term.read_text(encoding="utf-8").replace("{{ 1 // 0 }}", ""), encoding="utf-8")
+    assert preview.rebuild({str(term)}).errors == []
+    while preview.later:
+        assert preview.render_later().errors == []
+    _, full, _ = pipeline.build(content, project)
+    assert preview.good.outputs == digests(full)
 
 
 @pytest.mark.parametrize("told", [False, True], ids=["looking at every file", "told the saved files"])
