@@ -13,8 +13,11 @@ benchmark may edit templates and catalogs and nobody's edits land mid-run):
   yet) into a removed output folder, in a subprocess;
 - warm build: the same build again with nothing changed (after one unmeasured build);
 - serve: starts `python build.py serve`, speaks the livereload protocol on its websocket
-  and times each edit (one partnership, one place, one template, one catalog) from the
-  moment the file is saved to the "reload" message; "n/a" when serve is missing or fails;
+  and times each edit (one partnership, one place, one template, one catalog) as an editor
+  sees it: the edited partnership's page is open (fetched once before the save), and the
+  time runs from the moment the file is saved to the "reload" message and the page fetched
+  again, which must show the edit (or no longer show it, for the save that undoes it);
+  "n/a" when serve is missing or fails;
 - memory: the peak RSS of the build (the largest process, from wait4) and of the whole
   process tree (sampled every 20 ms: the Pagefind indexer runs beside Python).
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import http.client
 import json
 import os
 import platform
@@ -39,6 +43,7 @@ import threading
 import time
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -81,6 +86,12 @@ def fmt_cell(stat: dict | None, fmt=fmt_seconds) -> str:
 
 def fmt_mb(mb: float | None) -> str:
     return "n/a" if mb is None else f"{mb:,.0f} MB"
+
+
+def corpus_base_url(content: Path) -> str:
+    """The site's base_url from the corpus's site.yaml (a plain `base_url: ...` line)."""
+    match = re.search(r"^base_url:\s*[\"']?([^\"'\s#]+)", (content / "site.yaml").read_text(encoding="utf-8"), re.M)
+    return match.group(1) if match else "/"
 
 
 def free_port() -> int:
@@ -285,10 +296,11 @@ def measure_builds(engine: Path, content: Path, out: Path, runs: int, log) -> di
 # -- the dev server --------------------------------------------------------------------------------
 
 class Edit:
-    """One file the benchmark changes and changes back; `apply(k)` writes variant k."""
+    """One file the benchmark changes and changes back; `apply(k)` writes variant k. `page`:
+    the page an editor has open, which shows `mark` once the edit is in."""
 
-    def __init__(self, kind: str, path: Path, change):
-        self.kind, self.path = kind, path
+    def __init__(self, kind: str, path: Path, change, page: str, mark: str):
+        self.kind, self.path, self.page, self.mark = kind, path, page, mark
         self.original = path.read_text(encoding="utf-8")
         self.changed = change(self.original)
         if self.changed == self.original:
@@ -318,25 +330,45 @@ def change_template(text: str) -> str:
     return re.sub(r"(\{%-? block main -?%\})", r"\1<!-- bench: template edit -->", text, count=1)
 
 
+CATALOG_MSGID = "Partnerships"  # the site menu's link: a UI string on every page
+
+
 def change_catalog(text: str) -> str:
-    """Change the first translated msgstr after the header (a UI string on every page)."""
-    entries = list(re.finditer(r'^msgid "(.+)"\nmsgstr "(.+)"$', text, flags=re.M))
-    if not entries:
+    """Change the Japanese for the menu's "Partnerships", which every page shows. (Before
+    5 Dec 2026 this changed the first translated string, which only the 404 page shows.)"""
+    m = re.search(rf'^msgid "{CATALOG_MSGID}"\nmsgstr "(.+)"$', text, flags=re.M)
+    if not m:
         return text
-    m = entries[0]
-    return text[: m.end(2)] + "（編集）" + text[m.end(2):]
+    return text[: m.end(1)] + "（編集）" + text[m.end(1):]
 
 
 def make_edits(engine: Path, content: Path, template: str) -> list[Edit]:
     slugs = sorted(p.stem for p in (content / "partnerships").glob("*.yaml"))
     slug = slugs[len(slugs) // 2]
     partner = re.search(r"parties: \[[^,]+, ([^\]]+)\]", (content / "partnerships" / f"{slug}.yaml").read_text()).group(1)
+    page = f"partnerships/{slug}/"
     return [
-        Edit("partnership", content / "partnerships" / f"{slug}.yaml", change_line_after("summary:", "en", " Edited.")),
-        Edit("place", content / "places" / f"{partner}.yaml", change_line_after("names:", "en", " (edited)")),
-        Edit("template", engine / "templates" / template, change_template),
-        Edit("catalog", engine / "locales" / "ja" / "LC_MESSAGES" / "messages.po", change_catalog),
+        Edit("partnership", content / "partnerships" / f"{slug}.yaml", change_line_after("summary:", "en", " Edited."),
+             "en/" + page, " Edited."),
+        Edit("place", content / "places" / f"{partner}.yaml", change_line_after("names:", "en", " (edited)"),
+             "en/" + page, " (edited)"),
+        Edit("template", engine / "templates" / template, change_template, "en/" + page, "<!-- bench: template edit -->"),
+        Edit("catalog", engine / "locales" / "ja" / "LC_MESSAGES" / "messages.po", change_catalog, "ja/" + page, "（編集）"),
     ]
+
+
+def fetch(port: int, path: str) -> str:
+    """A page from the server, as the browser fetches it."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", errors="replace")
+        if response.status != 200:
+            raise RuntimeError(f"GET {path}: {response.status}")
+        return body
+    finally:
+        connection.close()
 
 
 class Reloads:
@@ -416,18 +448,24 @@ def measure_serve(engine: Path, content: Path, out: Path, runs: int, timeout: fl
         log(f"  serve ready after {startup:.1f} s")
         time.sleep(QUIET_AFTER_RELOAD)  # livereload ignores changes just after a client connects
         edits = make_edits(engine, content, template)
+        base = urlsplit(corpus_base_url(content)).path or "/"
         result = {"startup_seconds": round(startup, 3), "template_file": template}
         for edit in edits:
             times, note = [], None
             # Runs alternate edit, revert, edit…: each save is one measurement.
             for i in range(runs):
                 client.drain()
+                fetch(port, base + edit.page)  # the page the editor has open
                 edit.apply(i % 2 == 0)
                 saved = time.perf_counter()
                 if not client.wait_reload(timeout):
                     note = f"no reload within {timeout:.0f} s"
                     break
+                body = fetch(port, base + edit.page)
                 times.append(time.perf_counter() - saved)
+                if (edit.mark in body) != (i % 2 == 0):
+                    note = f"the page reloaded after save {i + 1} does not show the edit"
+                    break
                 log(f"  serve {edit.kind} {i + 1}/{runs}: {times[-1] * 1000:.0f} ms")
                 time.sleep(QUIET_AFTER_RELOAD)
             if edit.path.read_text(encoding="utf-8") != edit.original:
@@ -560,6 +598,7 @@ def main(argv=None) -> int:
     results.setdefault("sizes", {})
     if args.merge:
         results["sizes"].update(json.loads(args.merge.read_text())["sizes"])
+        args.results.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         write_markdown(results, args.results / "results.md")
     for size in sizes:

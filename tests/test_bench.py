@@ -108,13 +108,19 @@ def test_summary_and_cells():
     assert run.fmt_cell({**run.summary([]), "note": "n/a: no serve command yet"}) == "n/a: no serve command yet"
 
 
+def corpus100_middle_slug(corpus: Path) -> str:
+    slugs = sorted(p.stem for p in (corpus / "partnerships").glob("*.yaml"))
+    return slugs[len(slugs) // 2]
+
+
 def test_edits_change_what_they_should(corpus100, tmp_path):
     engine = tmp_path / "engine"
     (engine / "templates").mkdir(parents=True)
     (engine / "templates" / "partnership.html").write_text('{% extends "base.html" %}\n{% block main %}\n<h1>x</h1>\n{% endblock %}\n')
     po = engine / "locales" / "ja" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
-    po.write_text('msgid ""\nmsgstr ""\n"Language: ja\\n"\n\nmsgid "Home"\nmsgstr "ホーム"\n', encoding="utf-8")
+    po.write_text('msgid ""\nmsgstr ""\n"Language: ja\\n"\n\nmsgid "Home"\nmsgstr "ホーム"\n\n'
+                  'msgid "Partnerships"\nmsgstr "提携一覧"\n', encoding="utf-8")
     edits = {e.kind: e for e in run.make_edits(engine, corpus100, "partnership.html")}
     assert set(edits) == set(run.EDIT_KINDS)
     for edit in edits.values():
@@ -124,7 +130,9 @@ def test_edits_change_what_they_should(corpus100, tmp_path):
         assert edit.path.read_text(encoding="utf-8") == edit.original
     assert yaml.safe_load(edits["partnership"].changed)["summary"]["en"].endswith(" Edited.")
     assert yaml.safe_load(edits["place"].changed)["names"]["en"].endswith(" (edited)")
-    assert 'msgstr "ホーム（編集）"' in edits["catalog"].changed
+    assert 'msgstr "提携一覧（編集）"' in edits["catalog"].changed  # the menu: on every page
+    assert {edit.page for edit in edits.values()} == {f"{lang}/partnerships/{corpus100_middle_slug(corpus100)}/" for lang in ("en", "ja")}
+    assert all(edit.mark in edit.changed for edit in edits.values())
 
 
 def test_run_build_reads_pages_exit_status_and_memory(tmp_path):
