@@ -131,7 +131,7 @@ def staged_build(content: Path, out: Path, search: bool, sample: int = 1) -> lis
         if index_site:
             def after(folder):
                 start = time.perf_counter()
-                index_site(folder)
+                index_site(folder, site.config.languages)
                 pagefind_seconds.append(time.perf_counter() - start)
     start, cpu, child = time.perf_counter(), time.process_time(), children_cpu()
     write(outputs, out, after=after)

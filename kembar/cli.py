@@ -152,7 +152,7 @@ def cmd_build(args) -> int:
             if dead:
                 raise ContentErrors(dead)
         if not args.no_search:  # the search index is made in the fresh folder: if it fails, the old site stays
-            search.index_site(folder)
+            search.index_site(folder, site.config.languages)
 
     try:
         write(render, args.out, after=finish)

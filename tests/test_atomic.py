@@ -106,7 +106,7 @@ def test_a_full_disk_in_a_render_process_is_one_line_too(site, previous, monkeyp
 
 
 def test_a_failing_search_index_leaves_the_previous_site(site, previous, monkeypatch, capsys):
-    def broken(folder):
+    def broken(folder, languages):
         (folder / "pagefind").mkdir()
         (folder / "pagefind/half.pf_index").write_bytes(b"...")
         raise search.SearchIndexError("Pagefind failed: out of memory")

@@ -45,6 +45,16 @@ def test_there_is_one_index_per_language(built):
     assert {info["page_count"] for info in entry["languages"].values()} == {expected}
 
 
+def test_pagefind_reads_exactly_the_pages_that_have_something_to_index(built):
+    """index_site runs Pagefind on search.indexed_glob(lang) alone: it must name every page
+    base.html marks data-pagefind-body, and no other."""
+    indexed = re.compile(f"({'|'.join(built.site.config.languages)})/({'|'.join(search.INDEXED_SECTIONS)})/[^/]+/index.html")
+    for path in sorted(built.out.rglob("*.html")):
+        name = path.relative_to(built.out).as_posix()
+        assert ("data-pagefind-body" in path.read_text(encoding="utf-8")) == bool(indexed.fullmatch(name)), name
+    assert search.indexed_glob("ja") == "ja/{partnerships,places,explainers}/*/index.html"
+
+
 @pytest.mark.parametrize("lang, term, expected, absent", [
     ("ja", "友好提携", "badung-fujisawa", "surabaya-kochi"),   # Japanese, matched without spaces
     ("ja", "高知県", "surabaya-kochi", "badung-fujisawa"),
@@ -114,7 +124,7 @@ def test_without_javascript_the_search_page_links_to_the_directory(built):
 
 
 def test_check_does_not_run_pagefind(fixture_site, monkeypatch, capsys):
-    def refuse(folder):
+    def refuse(folder, languages):
         raise AssertionError("check ran the search indexer")
     monkeypatch.setattr(search, "index_site", refuse)
     assert main(["check", "--content", str(fixture_site.content)]) == 0
