@@ -2,9 +2,9 @@
 
 The extended build segments Japanese at index time, so ja queries match without spaces,
 and stems Indonesian. Only the main content of partnership, place and explainer pages is
-indexed (base.html marks it data-pagefind-body; INDEXED_SECTIONS names their folders). The build runs this on the
-fresh folder before it is swapped in (write(..., after=index_site)), so a failed index
-leaves the previous site untouched; `check` and the dev server do not run it.
+indexed (base.html marks it data-pagefind-body; INDEXED_SECTIONS names their folders).
+The build runs this on the fresh folder before it is swapped in (write(..., after=index_site)),
+so a failed index leaves the previous site untouched; `check` and the dev server do not run it.
 """
 from __future__ import annotations
 

@@ -57,6 +57,7 @@ QUIET_SECONDS = 0.05  # changes closer together than this (a save, a git checkou
 PARALLEL_FROM = 200  # pages to render before forking pays for itself (the pages come back pickled)
 TIDY_AFTER_SECONDS = 0.25  # after a rebuild, time for the browser to fetch the page before the data files are made
 LATER_FROM = 500  # more pages than this to render after an edit: the pages shown lately first, the rest after the reload
+LATER_BYTES = 10_000_000  # or pages weighing more than this (~0.5 s of rendering; N=10,000's directory is 15 MB)
 LATER_CHUNK = 1000  # pages rendered at a time after the reload; requests and saves are answered in between
 SHOWN_KEEP = 10  # pages the browser asked for lately, rendered before the reload
 RACY_NS = 2_000_000_000  # a file younger than this when read may change within the same mtime tick
@@ -607,16 +608,26 @@ class Preview:
 
     def now(self, pages: list[Page]) -> list[Page]:
         """Of the pages an edit changed, those to render before the reload: all of them,
-        unless they are many; then only those the browser showed lately, and the rest go to
+        unless they are many or heavy; then only those the browser showed lately, and the rest go to
         self.later, rendered a chunk at a time after the reload (render_later) or when asked
         for (App). As Hugo's server does, so a template edit shows at once on any site."""
         for page in pages:
             self.later.pop(page.file, None)
-        if self.good is None or len(pages) <= LATER_FROM:
+        if self.good is None or (len(pages) <= LATER_FROM and self.weight(pages) <= LATER_BYTES):
             return pages
         now = [page for page in pages if page.file in self.shown]
         self.later.update((page.file, None) for page in pages if page.file not in self.shown)
         return now
+
+    def weight(self, pages: list[Page]) -> int:
+        """The bytes of the pages' files as they are: what rendering them again roughly costs."""
+        total = 0
+        for page in pages:
+            try:
+                total += os.stat(os.path.join(self.out, page.file)).st_size
+            except OSError:
+                pass
+        return total
 
     def render_later(self, files=None) -> Result:
         """Render pages left for after the reload: `files` (a page asked for), or the next

@@ -98,7 +98,8 @@ def put(out: str | Path, name: str, data: bytes, before: bytes | None) -> tuple[
     The bytes go over the old ones (no truncation to zero, no temporary file renamed over
     it): ext4 flushes a file replaced either way to disk at once (auto_da_alloc), ~0.3 ms a
     page against 0.02 ms. No browser sees half a page: the server answers no request while
-    it rebuilds. A symlink or a file with other hard links is replaced, never written through."""
+    it renders, and one for a data file waits for the thread that remakes them. A symlink or
+    a file with other hard links is replaced, never written through."""
     new = digest(data)
     if new == before:
         return new, False

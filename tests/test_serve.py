@@ -21,7 +21,7 @@ from kembar.cli import main
 from kembar.errors import ContentError
 from kembar.render import Project
 from kembar.load import load
-from kembar.serve import App, Preview, error_page, snapshot, template_closure
+from kembar.serve import LATER_FROM, App, Preview, error_page, snapshot, template_closure
 from kembar.write import digest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -502,6 +502,30 @@ def test_a_page_left_for_after_the_reload_is_rendered_when_asked_for(make_site, 
         assert preview.render_later().errors == []
     _, full, _ = pipeline.build(content, project)
     assert preview.good.outputs == digests(full)
+
+
+def test_heavy_pages_wait_for_after_the_reload_too(make_site, tmp_path, project, monkeypatch):
+    """A few pages can weigh more than many (at N=10,000 the directory is 15 MB a language):
+    past LATER_BYTES of pages to render, those the browser did not show wait as well."""
+    monkeypatch.setattr("kembar.serve.LATER_BYTES", 30_000)
+    content = make_site()
+    out = tmp_path / "out"
+    preview = Preview(content, out, project)
+    assert preview.rebuild().errors == []
+    shown = "en/partnerships/badung-fujisawa/index.html"
+    App(preview).shown(shown)
+    place = content / "places/fujisawa.yaml"
+    place.write_text(place.read_text(encoding="utf-8").replace("en: Fujisawa City", "en: City of Fujisawa"),
+                     encoding="utf-8")
+    result = preview.rebuild({str(place)})
+    assert result.errors == [] and result.rendered == [shown]
+    assert "en/partnerships/index.html" in preview.later and len(preview.later) < LATER_FROM
+    assert "City of Fujisawa" in (out / shown).read_text(encoding="utf-8")
+    while preview.later:
+        assert preview.render_later().errors == []
+    preview.tidy_up()
+    _, full, _ = pipeline.build(content, project)
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == full
 
 
 @pytest.mark.parametrize("told", [False, True], ids=["looking at every file", "told the saved files"])
