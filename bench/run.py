@@ -554,10 +554,13 @@ def write_markdown(results: dict, path: Path) -> None:
             notes.append(f"build error: {b['error']}")
         lines.append(f"- N={int(size):,}: " + "; ".join(notes) + ".")
     lines += ["",
-              "Serve times run from the moment the edited file is saved to the `reload` message on the "
-              "livereload websocket (the place edit renames the place in English, so every page that "
-              "lists it changes; the template edit adds a comment to the `main` block; the catalog edit "
-              "changes the first translated Japanese UI string). Peak RSS is the largest single process "
+              "Serve times run from the moment the edited file is saved, through the `reload` message on "
+              "the livereload websocket, until the page the editor has open (the edited partnership's, "
+              "fetched once before the save) is fetched again and shows the edit (the place edit renames "
+              "the partner place in English, so every page that lists it changes; the template edit adds a "
+              "comment to the `main` block; the catalog edit changes the Japanese for the menu's "
+              "\"Partnerships\", on every page; before 5 Dec 2026 the times ended at the `reload` message "
+              "and the catalog edit changed a string only the 404 page shows). Peak RSS is the largest single process "
               "(wait4); the process-tree figure sums Python and the processes it starts, sampled every 20 ms. "
               "The machine is shared: a load average well above 0 means other work ran beside the benchmark, "
               "which stretches wall times; the CPU column (user + sys of the build and its children) barely moves.",

@@ -1074,6 +1074,8 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         nonlocal tidy_timer, rest
         tidy_timer, due = None, preview.data_due
         loop = IOLoop.current()
+        if timer is not None:
+            return  # a save waits for its rebuild, which comes first and calls this again
         if preview.later and not preview.errors:  # a chunk, then back to the loop for requests and saves
             result = preview.render_later()
             rest.rendered += result.rendered
