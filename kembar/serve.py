@@ -1084,12 +1084,12 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
             if result.errors:
                 announce(preview, result, "after the reload")
                 LiveReloadHandler.reload_waiters(path="*")
-            elif preview.later:
-                tidy_timer = loop.call_later(0, tidy)
+                rest = Result()
                 return
-            else:
+            if not preview.later:
                 announce(preview, rest, "after the reload")
-            rest = Result()
+                rest = Result()
+            tidy_timer = loop.call_later(0, tidy)  # the next chunk, or the data files
             return
         if preview.aside is not None and preview.aside.is_alive():
             tidy_timer = loop.call_later(TIDY_AFTER_SECONDS, tidy)  # one remake at a time

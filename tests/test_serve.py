@@ -43,11 +43,11 @@ def free_port() -> int:
 class Server:
     """A running `python build.py serve` and the requests a browser would make."""
 
-    def __init__(self, root: Path, port: int, *options: str):
+    def __init__(self, root: Path, port: int, *options: str, build: Path = ROOT / "build.py"):
         self.root, self.port = root, port
         self.content, self.out, self.log = root / "content", root / "out", root / "serve.log"
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port),
+            [sys.executable, str(build), "serve", "--port", str(port),
              "--content", str(self.content), "--out", str(self.out), *options],
             cwd=root, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
@@ -254,6 +254,41 @@ def test_an_edit_to_every_page_reloads_the_open_page_first_and_the_rest_follow(t
             time.sleep(0.1)
         _, full, errors = pipeline.build(tmp_path / "content", pipeline.PROJECT)
         assert errors == []
+        on_disk = {p.relative_to(server.out).as_posix(): p.read_bytes() for p in server.out.rglob("*") if p.is_file()}
+        assert on_disk == full
+    finally:
+        server.stop()
+
+
+def test_open_data_follows_the_pages_left_for_after_the_reload(tmp_path):
+    """A copy of the project, so its templates can be edited: one save of base.html (all 623
+    pages of the 100-partnership corpus: most wait for after the reload) and of a place's
+    name (the open data changes). After the pages, the sitemap and open data are remade, and
+    the folder ends up as a full build's."""
+    project = tmp_path / "project"
+    for name in ("kembar", "templates", "locales"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "build.py", project / "build.py")
+    subprocess.run([sys.executable, str(ROOT / "bench/corpus.py"), "--records", "100", "--seed", "1",
+                    "--out", str(tmp_path / "content")], check=True, capture_output=True)
+    server = Server(tmp_path, free_port(), build=project / "build.py")
+    try:
+        slug = sorted(p.stem for p in (tmp_path / "content/partnerships").glob("*.yaml"))[0]
+        assert server.get(f"/kota-kembar/en/partnerships/{slug}/")[0] == 200
+        ws = server.livereload()
+        place = next(tmp_path.glob("content/places/*.yaml"))
+        name = re.search(r'^  en: "(.+)"$', place.read_text(encoding="utf-8"), re.M).group(1)
+        server.edit("project/templates/base.html", "<body>", "<body><!-- edited -->")
+        server.edit(place.relative_to(tmp_path).as_posix(), f'  en: "{name}"', f'  en: "{name} (renamed)"')
+        wait_for_reload(ws)
+        deadline = time.monotonic() + 60
+        while "remade the sitemap and open data" not in server.log.read_text():
+            assert time.monotonic() < deadline, server.log.read_text()
+            time.sleep(0.1)
+        log = server.log.read_text()
+        assert re.search(r"more after the reload", log) and "after the reload: rendered" in log
+        _, full, errors = pipeline.build(tmp_path / "content", Project(project / "templates", project / "locales"))
+        assert errors == [] and f"{name} (renamed)".encode() in full["data/partnerships.json"]
         on_disk = {p.relative_to(server.out).as_posix(): p.read_bytes() for p in server.out.rglob("*") if p.is_file()}
         assert on_disk == full
     finally:
