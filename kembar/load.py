@@ -342,6 +342,8 @@ def yaml_message(e: yaml.MarkedYAMLError, source: str, col: int, offset: int) ->
     if problem == "did not find expected key":
         return (f"YAML syntax error: expected 'key: value' here, in the mapping that starts on line {opened} "
                 "(check the indentation, and the quotes above)")
+    if problem == "exceeded maximum nesting depth":  # libyaml 0.2.6 stops at 1,000 levels, before our check
+        return f"nested more than {MAX_DEPTH} levels deep"
     if problem == "found character that cannot start any token":
         return f"YAML syntax error: '{source[col - 1:col]}' cannot start a value: put the text in quotes"
     context = f" {context}" if context and context not in problem else ""

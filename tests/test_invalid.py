@@ -156,7 +156,8 @@ def test_nesting_a_million_deep_does_not_crash_the_process(tmp_path):
     run = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--content", str(content),
                           "--out", str(tmp_path / "site")], capture_output=True, text=True, timeout=120)
     assert run.returncode == 1, run.stderr
-    assert "content/places/fujisawa.yaml:1:57: nested more than 50 levels deep\n" in run.stderr
+    # Where: level 51 (column 57), or level 1,000 where libyaml 0.2.6 (PyYAML 6.0.4's) stops first.
+    assert re.search(r"^content/places/fujisawa.yaml:1:(57|1007): nested more than 50 levels deep$", run.stderr, re.M)
     assert "content/explainers/what-is-a-sister-city.en.md:2:204: nested more than 50 levels deep\n" in run.stderr
     assert "content/partnerships/badung-fujisawa.en.md:1:1: nested more than 16 levels deep\n" in run.stderr
     assert "content/partnerships/badung-fujisawa.en.md:1:1: paragraph of 200,000 characters" in run.stderr
