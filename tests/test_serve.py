@@ -34,6 +34,17 @@ def digests(outputs: dict[str, bytes]) -> dict[str, bytes]:
     return {name: digest(data) for name, data in outputs.items()}
 
 
+def on_disk(folder: Path) -> dict[str, bytes]:
+    """Every file of an output folder: path -> bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def corpus_of_100(folder: Path) -> None:
+    """The benchmark's corpus of 100 partnerships (623 pages): big enough for edits left for later."""
+    subprocess.run([sys.executable, str(ROOT / "bench/corpus.py"), "--records", "100", "--seed", "1",
+                    "--out", str(folder)], check=True, capture_output=True)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -235,8 +246,7 @@ def test_an_edit_to_every_page_reloads_the_open_page_first_and_the_rest_follow(t
     """A big site (the benchmark's corpus of 100 partnerships: 623 pages) and a save that
     changes every page: the page the browser shows is rendered before the reload, the others
     a chunk at a time after it, and the output folder ends up as a full build's."""
-    subprocess.run([sys.executable, str(ROOT / "bench/corpus.py"), "--records", "100", "--seed", "1",
-                    "--out", str(tmp_path / "content")], check=True, capture_output=True)
+    corpus_of_100(tmp_path / "content")
     server = Server(tmp_path, free_port())
     try:
         slug = sorted(p.stem for p in (tmp_path / "content/partnerships").glob("*.yaml"))[0]
@@ -254,8 +264,7 @@ def test_an_edit_to_every_page_reloads_the_open_page_first_and_the_rest_follow(t
             time.sleep(0.1)
         _, full, errors = pipeline.build(tmp_path / "content", pipeline.PROJECT)
         assert errors == []
-        on_disk = {p.relative_to(server.out).as_posix(): p.read_bytes() for p in server.out.rglob("*") if p.is_file()}
-        assert on_disk == full
+        assert on_disk(server.out) == full
     finally:
         server.stop()
 
@@ -269,8 +278,7 @@ def test_open_data_follows_the_pages_left_for_after_the_reload(tmp_path):
     for name in ("kembar", "templates", "locales"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "build.py", project / "build.py")
-    subprocess.run([sys.executable, str(ROOT / "bench/corpus.py"), "--records", "100", "--seed", "1",
-                    "--out", str(tmp_path / "content")], check=True, capture_output=True)
+    corpus_of_100(tmp_path / "content")
     server = Server(tmp_path, free_port(), build=project / "build.py")
     try:
         slug = sorted(p.stem for p in (tmp_path / "content/partnerships").glob("*.yaml"))[0]
@@ -289,8 +297,7 @@ def test_open_data_follows_the_pages_left_for_after_the_reload(tmp_path):
         assert re.search(r"more after the reload", log) and "after the reload: rendered" in log
         _, full, errors = pipeline.build(tmp_path / "content", Project(project / "templates", project / "locales"))
         assert errors == [] and f"{name} (renamed)".encode() in full["data/partnerships.json"]
-        on_disk = {p.relative_to(server.out).as_posix(): p.read_bytes() for p in server.out.rglob("*") if p.is_file()}
-        assert on_disk == full
+        assert on_disk(server.out) == full
     finally:
         server.stop()
 
@@ -394,8 +401,7 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
             rendered = rendered + chunk.rendered
         preview.tidy_up()
         assert preview.good.outputs == digests(full)
-        on_disk = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-        assert on_disk == full
+        assert on_disk(out) == full
         return rendered
 
     record = content / "partnerships/badung-fujisawa.yaml"
@@ -560,7 +566,7 @@ def test_heavy_pages_wait_for_after_the_reload_too(make_site, tmp_path, project,
         assert preview.render_later().errors == []
     preview.tidy_up()
     _, full, _ = pipeline.build(content, project)
-    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == full
+    assert on_disk(out) == full
 
 
 @pytest.mark.parametrize("told", [False, True], ids=["looking at every file", "told the saved files"])
@@ -618,7 +624,7 @@ def test_pages_written_before_a_render_failed_are_made_again_after_the_fix(make_
     assert preview.rebuild().errors == []
     preview.tidy_up()
     _, full, _ = pipeline.build(content, project)
-    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == full
+    assert on_disk(out) == full
 
 
 def test_a_remembered_record_is_checked_again_when_what_it_was_checked_against_changes(make_site, tmp_path):
@@ -685,7 +691,7 @@ def test_open_data_remade_for_an_edit_that_another_edit_overtook_is_not_trusted(
     preview.took_data(first, *made)
     preview.tidy_up()
     _, full, _ = pipeline.build(content, pipeline.PROJECT)
-    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == full
+    assert on_disk(out) == full
     assert preview.good.outputs == digests(full)
 
 
