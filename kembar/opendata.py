@@ -56,7 +56,25 @@ def partnership_record(site: Site, base_url: str, p: Partnership) -> dict:
     }
 
 
-def document(site: Site, base_url: str) -> dict:
+class Encoded(str):
+    """JSON text made already: dump() puts it in as it is."""
+
+
+def reuse(made: dict, kept: dict, key: tuple, sources: tuple, make) -> str:
+    """make(), or the text it gave last time if it was made from these very objects.
+    validate() keeps the objects of the documents that did not change (the dev server's
+    rebuilds), so after an edit only the lines of what it touched are made again. `kept`
+    holds the last call's (sources, text) by key; `made` collects this call's."""
+    old = kept.get(key)
+    if old is not None and len(old[0]) == len(sources) and all(a is b for a, b in zip(old[0], sources)):
+        text = old[1]
+    else:
+        text = make()
+    made[key] = (sources, text)
+    return text
+
+
+def document(site: Site, base_url: str, made: dict, kept: dict) -> dict:
     vocab = site.vocabulary
     dates = [p.as_of for p in site.partnerships.values()]
     return {
@@ -69,8 +87,15 @@ def document(site: Site, base_url: str) -> dict:
         "vocabulary": {section: {key: {"label": text(t.label), "definition": text(t.definition)}
                                  for key, t in getattr(vocab, section).items()}
                        for section in ("types", "statuses", "sectors", "place_kinds")},
-        "partnerships": [partnership_record(site, base_url, p) for p in site.partnerships.values()],
+        "partnerships": [reuse(made, kept, ("json", slug, base_url), sources(site, p),
+                               lambda p=p: Encoded(line(partnership_record(site, base_url, p))))
+                         for slug, p in site.partnerships.items()],
     }
+
+
+def sources(site: Site, p: Partnership) -> tuple:
+    """What a partnership's line of open data is made from."""
+    return (p, *(site.places[slug] for slug in p.parties), site.config)
 
 
 def schema(site: Site, base_url: str) -> dict:
@@ -156,7 +181,7 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
-def csv_table(site: Site, base_url: str) -> str:
+def csv_table(site: Site, base_url: str, made: dict, kept: dict) -> str:
     """One row per partnership; a translated field becomes one column per language."""
     languages = site.config.languages
     per_lang = lambda name: [f"{name}_{lang}" for lang in languages]  # noqa: E731
@@ -164,13 +189,11 @@ def csv_table(site: Site, base_url: str) -> str:
                "indonesian_party", *per_lang("indonesian_party_name"), "indonesian_party_country",
                "partner", *per_lang("partner_name"), "partner_country",
                *per_lang("summary"), *per_lang("caution"), *per_lang("url"), "source_urls"])
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
-    writer.writerow(header)
     cells = lambda value: [spreadsheet_safe(value.values.get(lang, "")) if value else "" for lang in languages]  # noqa: E731
-    for p in site.partnerships.values():
+
+    def row(p: Partnership) -> str:
         a, b = (site.places[slug] for slug in p.parties)
-        writer.writerow([
+        return csv_row([
             p.slug, p.type, p.status, p.as_of.iso, p.timeline[0].date.iso, ";".join(p.sectors),
             a.slug, *cells(a.names), a.country,
             b.slug, *cells(b.names), b.country,
@@ -178,26 +201,37 @@ def csv_table(site: Site, base_url: str) -> str:
             *urls(site, base_url, "partnerships", p.slug).values(),
             " ".join(s.url for s in p.sources),
         ])
+
+    return csv_row(header) + "".join(reuse(made, kept, ("csv", slug, base_url), sources(site, p), lambda p=p: row(p))
+                                     for slug, p in site.partnerships.items())
+
+
+def csv_row(cells: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(cells)  # RFC 4180
     return out.getvalue()
 
 
-def geojson(site: Site, index: Index, base_url: str) -> dict:
+def geojson(site: Site, index: Index, base_url: str, made: dict, kept: dict) -> dict:
     """One Point per place that has a location ([lon, lat], RFC 7946), with its partnerships."""
-    features = []
-    for slug, place in site.places.items():
-        if not place.location:
-            continue
+    def feature(place: Place, partnerships: list[Partnership]) -> dict:
         lat, lon = place.location
         listed = []
-        for p_slug in index.by_place.get(slug, ()):
-            p = site.partnerships[p_slug]
-            other = p.parties[1] if p.parties[0] == slug else p.parties[0]
-            listed.append({"slug": p_slug, "partner": other, "type": p.type, "status": p.status,
-                           "as_of": p.as_of.iso, "url": urls(site, base_url, "partnerships", p_slug)})
+        for p in partnerships:
+            other = p.parties[1] if p.parties[0] == place.slug else p.parties[0]
+            listed.append({"slug": p.slug, "partner": other, "type": p.type, "status": p.status,
+                           "as_of": p.as_of.iso, "url": urls(site, base_url, "partnerships", p.slug)})
         record = place_record(site, base_url, place)
         del record["location"]  # it is the geometry
-        features.append({"type": "Feature", "id": slug, "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                         "properties": {**record, "partnerships": listed}})
+        return {"type": "Feature", "id": place.slug, "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {**record, "partnerships": listed}}
+
+    features = []
+    for slug, place in site.places.items():
+        if place.location:
+            listed = [site.partnerships[p_slug] for p_slug in index.by_place.get(slug, ())]
+            features.append(reuse(made, kept, ("geojson", slug, base_url), (place, *listed, site.config),
+                                  lambda place=place, listed=listed: Encoded(line(feature(place, listed)))))
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -205,9 +239,6 @@ def dump(value: dict) -> str:
     """A JSON object with each item of its lists and objects on a line of its own (one
     partnership, one place a line): readable and diffable, and written by json's C encoder
     (indent= takes the pure-Python one: seconds for a big site)."""
-    def line(value) -> str:
-        return json.dumps(value, ensure_ascii=False)
-
     def member(key: str, value) -> str:
         if isinstance(value, list) and value:
             items, brackets = [line(item) for item in value], "[]"
@@ -220,12 +251,21 @@ def dump(value: dict) -> str:
     return "{\n" + ",\n".join(member(key, item) for key, item in value.items()) + "\n}\n"
 
 
-def files(site: Site, index: Index, base_url: str) -> dict[str, bytes]:
-    """Output path -> bytes for the four files under data/."""
-    return {
-        "data/partnerships.json": dump(document(site, base_url)).encode("utf-8"),
+def line(value) -> str:
+    return value if isinstance(value, Encoded) else json.dumps(value, ensure_ascii=False)
+
+
+def files(site: Site, index: Index, base_url: str, kept: dict | None = None) -> dict[str, bytes]:
+    """Output path -> bytes for the four files under data/. `kept` (the dev server's):
+    the lines of the last call, to reuse; replaced by this call's."""
+    made, kept = {}, {} if kept is None else kept
+    out = {
+        "data/partnerships.json": dump(document(site, base_url, made, kept)).encode("utf-8"),
         "data/partnerships.schema.json": (json.dumps(schema(site, base_url), ensure_ascii=False, indent=2)
                                           + "\n").encode("utf-8"),  # small, and read by people
-        "data/partnerships.csv": csv_table(site, base_url).encode("utf-8"),
-        "data/partnerships.geojson": dump(geojson(site, index, base_url)).encode("utf-8"),
+        "data/partnerships.csv": csv_table(site, base_url, made, kept).encode("utf-8"),
+        "data/partnerships.geojson": dump(geojson(site, index, base_url, made, kept)).encode("utf-8"),
     }
+    kept.clear()
+    kept.update(made)
+    return out

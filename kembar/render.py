@@ -480,9 +480,9 @@ def check_paths(pages: list[Page]) -> None:
         seen.add(page.file)
 
 
-def data_files(site: Site, index: Index, pages: list[Page], base_url: str) -> dict[str, bytes]:
+def data_files(site: Site, index: Index, pages: list[Page], base_url: str, kept: dict | None = None) -> dict[str, bytes]:
     """Files made from the data, not from templates: /sitemap.xml, /robots.txt, /data/*.
-    (The dev server makes them again after every edit.)"""
+    (The dev server makes them again after every edit, reusing the open data lines `kept`.)"""
     return {"sitemap.xml": sitemap.sitemap(site, pages, base_url),
             "robots.txt": sitemap.robots(base_url),
-            **opendata.files(site, index, base_url)}
+            **opendata.files(site, index, base_url, kept)}

@@ -412,6 +412,7 @@ class Preview:
         self.bytecode = SharedBytecode()  # compiled templates kept across rebuilds
         self.memo = Memo()  # converted Markdown and rendered cards, kept across rebuilds
         self.data_due: tuple | None = None  # arguments of data_files() after a content edit
+        self.data_kept: dict = {}  # the open data's lines, made again only for records that changed
         self.aside: threading.Thread | None = None  # remaking the data files meanwhile
         self.good: Good | None = None
         self.errors: list[ContentError] = []
@@ -506,7 +507,7 @@ class Preview:
         if good is None:
             if self.aside is not None:
                 self.aside.join()  # it may be writing the data files of an earlier edit
-            files.update(data_files(site, index, pages, renderer.base_url))
+            files.update(data_files(site, index, pages, renderer.base_url, self.data_kept))
             self.data_due = None
         elif self.pending:
             self.data_due = (site, index, pages, renderer.base_url)
@@ -725,7 +726,7 @@ class Preview:
         """Make the data files from `due` (data_files' arguments) and write those that
         changed: their digests and the files written. (The server runs it aside.)"""
         digests, written = {}, []
-        for name, body in data_files(*due).items():
+        for name, body in data_files(*due, self.data_kept).items():
             digests[name], wrote = put(self.out, name, body, self.good.data.get(name))
             if wrote:
                 written.append(name)

@@ -8,9 +8,10 @@ of its period. Pages with no dated content (explainers, search) get no lastmod.
 """
 from __future__ import annotations
 
+import datetime
 from xml.sax.saxutils import quoteattr, escape
 
-from .model import PartialDate, Site
+from .model import Site
 from .plan import Page, pages_by_key
 
 NOT_LISTED = {("404",)}  # pages that exist but are not content
@@ -33,18 +34,21 @@ def alternates(page: Page, by_key: dict, default_lang: str) -> list[tuple[str, s
     return found
 
 
-def lastmod(page: Page, site: Site) -> PartialDate | None:
+def lastmod(page: Page, as_of: dict[str, tuple]) -> str | None:
+    """as_of: (year, month, day) of each partnership's as-of date, as first_day() reads it."""
     context = page.context
     if "p" in context:
-        return context["p"].as_of
-    slugs = tuple(site.partnerships) if page.key == ("chooser",) else context.get("listed") or ()
-    dates = [site.partnerships[slug].as_of for slug in slugs]
-    return max(dates) if dates else None
+        day = as_of[context["p"].slug]
+    else:
+        slugs = as_of if page.key == ("chooser",) else context.get("listed") or ()
+        day = max(map(as_of.__getitem__, slugs), default=None)  # tuples compare quicker than dates
+    return day and datetime.date(*day).isoformat()
 
 
 def sitemap(site: Site, pages: list[Page], base_url: str) -> bytes:
     by_key = pages_by_key(pages)
     attr = {page.path: quoteattr(base_url + page.path) for page in pages}  # each made once, used by every version
+    as_of = {slug: (d.year, d.month or 1, d.day or 1) for slug, p in site.partnerships.items() for d in [p.as_of]}
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
     for page in pages:
@@ -52,9 +56,9 @@ def sitemap(site: Site, pages: list[Page], base_url: str) -> bytes:
             continue
         lines.append("  <url>")
         lines.append(f"    <loc>{escape(base_url + page.path)}</loc>")
-        date = lastmod(page, site)
+        date = lastmod(page, as_of)
         if date:
-            lines.append(f"    <lastmod>{date.first_day().isoformat()}</lastmod>")
+            lines.append(f"    <lastmod>{date}</lastmod>")
         for code, path in alternates(page, by_key, site.config.default_lang):
             lines.append(f'    <xhtml:link rel="alternate" hreflang="{code}" href={attr[path]}/>')
         lines.append("  </url>")
