@@ -151,7 +151,7 @@ def test_without_javascript_the_filters_are_links_to_the_term_pages(reader_site)
 # -- the partnership page -----------------------------------------------------------------
 
 def steps(html):
-    ol = re.search(r'<ol class="steps">(.*?)</ol>', html, re.S).group(1)
+    ol = re.search(r'<ol class="steps"[^>]*>(.*?)</ol>', html, re.S).group(1)
     return [(m.group(1), bool(m.group(2)), re.sub(r"<[^>]+>", "", m.group(3)).split())
             for m in re.finditer(r'<li class="step step-(\w+)"( aria-current="step")?>(.*?)</li>', ol, re.S)]
 

@@ -87,6 +87,17 @@ def test_bundled_site_answers_japanese_and_indonesian_queries(bundled_site, serv
     assert "/kota-kembar/id/partnerships/badung-fujisawa/" in query(browser, server, "id", "delegasi Fujisawa")["urls"]
 
 
+def test_what_every_partnership_page_shows_is_not_what_a_query_finds(fixture_site, served, browser):
+    """The step indicator names every stage on every partnership page ("Stage reached",
+    "(not reached)", 意向書締結, ...), and the map and breadcrumbs repeat themselves too: the
+    index leaves them out, so a query finds the pages whose own text says it."""
+    server = served(fixture_site.out)
+    assert query(browser, server, "en", "reached")["urls"] == []
+    found = query(browser, server, "ja", "意向書")["urls"]  # and the places whose cards show its status
+    assert [url for url in found if "/partnerships/" in url] == ["/kota-kembar/ja/partnerships/badung-fujisawa/"]
+    assert query(browser, server, "id", "Beranda")["urls"] == []  # the breadcrumbs' "Home"
+
+
 def test_the_search_page_shows_results_under_the_base_path(fixture_site, served, browser):
     server = served(fixture_site.out)
     browser.get(server.url("ja/search/?q=高知県"))
