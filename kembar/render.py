@@ -12,6 +12,7 @@ import multiprocessing
 import re
 import sys
 import types
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -408,8 +409,9 @@ def render_into(put, site: Site, index: Index, pages: list[Page], project: Proje
     for name, data in renderer.assets.items():
         put(name, data)
     def write_data() -> None:
-        for name, data in data_files(site, index, pages, renderer.base_url).items():
-            put(name, data)
+        for part in data_files(site, index, pages, renderer.base_url):
+            for name, data in part.items():
+                put(name, data)
 
     if jobs > 1 and len(pages) > PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
         shares = jobs * SHARES_PER_JOB
@@ -480,9 +482,10 @@ def check_paths(pages: list[Page]) -> None:
         seen.add(page.file)
 
 
-def data_files(site: Site, index: Index, pages: list[Page], base_url: str, kept: dict | None = None) -> dict[str, bytes]:
-    """Files made from the data, not from templates: /sitemap.xml, /robots.txt, /data/*.
-    (The dev server makes them again after every edit, reusing the open data lines `kept`.)"""
-    return {"sitemap.xml": sitemap.sitemap(site, pages, base_url),
-            "robots.txt": sitemap.robots(base_url),
-            **opendata.files(site, index, base_url, kept)}
+def data_files(site: Site, index: Index, pages: list[Page], base_url: str,
+               kept: dict | None = None) -> Iterator[dict[str, bytes]]:
+    """Files made from the data, not from templates: /sitemap.xml and /robots.txt, then /data/*.
+    (The dev server makes them again after every edit, reusing the open data lines `kept`,
+    and lets a save go first between the two parts.)"""
+    yield {"sitemap.xml": sitemap.sitemap(site, pages, base_url), "robots.txt": sitemap.robots(base_url)}
+    yield opendata.files(site, index, base_url, kept)

@@ -507,7 +507,8 @@ class Preview:
         if good is None:
             if self.aside is not None:
                 self.aside.join()  # it may be writing the data files of an earlier edit
-            files.update(data_files(site, index, pages, renderer.base_url, self.data_kept))
+            for part in data_files(site, index, pages, renderer.base_url, self.data_kept):
+                files.update(part)
             self.data_due = None
         elif self.pending:
             self.data_due = (site, index, pages, renderer.base_url)
@@ -722,32 +723,38 @@ class Preview:
         gc.freeze()
         return written
 
-    def remake_data(self, due: tuple) -> tuple[dict[str, bytes], list[str]]:
+    def remake_data(self, due: tuple, give_way=lambda: False) -> tuple[dict[str, bytes], list[str], bool]:
         """Make the data files from `due` (data_files' arguments) and write those that
-        changed: their digests and the files written. (The server runs it aside.)"""
+        changed: their digests, the files written, and whether all were made. (The server
+        runs it aside, and stops between parts when give_way() says a save is waiting:
+        the two would share the interpreter, and the save is what the editor waits for.)"""
         digests, written = {}, []
-        for name, body in data_files(*due, self.data_kept).items():
-            digests[name], wrote = put(self.out, name, body, self.good.data.get(name))
-            if wrote:
-                written.append(name)
-        return digests, written
+        for part in data_files(*due, self.data_kept):
+            for name, body in part.items():
+                digests[name], wrote = put(self.out, name, body, self.good.data.get(name))
+                if wrote:
+                    written.append(name)
+            if give_way():  # (after the last part too: then it is made again, which is rare and harmless)
+                return digests, written, False
+        return digests, written, True
 
-    def took_data(self, due: tuple, digests: dict[str, bytes], written: list[str]) -> list[str]:
+    def took_data(self, due: tuple, digests: dict[str, bytes], written: list[str], done: bool = True) -> list[str]:
         """Keep the digests of the data files a remake from `due` wrote: they are what is on
-        disk now, and up to date unless an edit came meanwhile (then its remake is due)."""
-        if due is self.data_due:
+        disk now, and up to date unless an edit came meanwhile (then its remake is due),
+        or the remake stopped before the end (not `done`: it is still due)."""
+        if due is self.data_due and done:
             self.data_due = None
         self.good.data.update(digests)
         self.good.outputs.update(digests)
         return written
 
-    def remake_data_aside(self, due: tuple, then) -> None:
-        """remake_data(due) on a thread of its own, then then(its result, or None if it
-        failed) on that thread. (A forked process would leave the server's memory
+    def remake_data_aside(self, due: tuple, then, give_way) -> None:
+        """remake_data(due, give_way) on a thread of its own, then then(its result, or None
+        if it failed) on that thread. (A forked process would leave the server's memory
         copy-on-write, and the next edit would pay for every page it touches.)"""
         def run():
             try:
-                result = self.remake_data(due)
+                result = self.remake_data(due, give_way)
             except Exception:
                 traceback.print_exc()
                 result = None
@@ -1053,14 +1060,19 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
     announce(preview, preview.rebuild(), "built")
     preview.tidy_up()  # the first full collection (seconds for a big site), before anyone saves
     timer, saved = None, set()  # saved: the files changed since the last rebuild (None: unknown)
+    rebuilding = False  # (read by the thread that remakes the data files: it gives way)
     tidy_timer = None
     rest = Result()  # the pages rendered after the last reload, told when all are
 
     def rebuild():
-        nonlocal timer, saved, tidy_timer
+        nonlocal timer, saved, tidy_timer, rebuilding
         timer, changes, saved = None, saved, set()
         errors_before = preview.errors
-        result = preview.rebuild(changes)
+        rebuilding = True
+        try:
+            result = preview.rebuild(changes)
+        finally:
+            rebuilding = False
         announce(preview, result, "rebuilt")
         if result.written or result.errors or errors_before:
             LiveReloadHandler.reload_waiters(path="*")
@@ -1070,8 +1082,9 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         tidy_timer = loop.call_later(TIDY_AFTER_SECONDS, tidy)
 
     def tidy():
-        """The sitemap and open data (seconds at N=10,000) are made on a thread of their
-        own, so the server goes on answering and rebuilding meanwhile."""
+        """The sitemap and open data (a second at N=10,000) are made on a thread of their
+        own, so the server goes on answering and rebuilding meanwhile; when a save comes, it
+        stops after the part it is making, and is made again after that save's rebuild."""
         nonlocal tidy_timer, rest
         tidy_timer, due = None, preview.data_due
         loop = IOLoop.current()
@@ -1103,11 +1116,14 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
             if result is None:  # it failed (and said why)
                 preview.forget_data()
                 return
-            announce_tidy(preview, preview.took_data(due, *result))
+            written = preview.took_data(due, *result)
+            if result[2]:  # all made (else a save came first, and the rest is still due)
+                announce_tidy(preview, written)
             if preview.data_due is None:
                 preview.tidy_up()  # the garbage
 
-        preview.remake_data_aside(due, lambda result: loop.add_callback(made, result))
+        preview.remake_data_aside(due, lambda result: loop.add_callback(made, result),
+                                  give_way=lambda: timer is not None or rebuilding)
 
     def changed(delay, paths):
         nonlocal timer, saved

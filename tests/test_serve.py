@@ -695,6 +695,29 @@ def test_open_data_remade_for_an_edit_that_another_edit_overtook_is_not_trusted(
     assert preview.good.outputs == digests(full)
 
 
+def test_a_remake_of_the_data_files_gives_way_to_a_save(make_site, tmp_path):
+    """Remade aside, the data files stop after the sitemap when a save is waiting (the two
+    would share the interpreter); the open data stays due, and the next remake makes it."""
+    content = make_site()
+    out = tmp_path / "out"
+    preview = Preview(content, out, pipeline.PROJECT)
+    assert preview.rebuild().errors == []
+    record = content / "places/fujisawa.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("en: Fujisawa City", "en: City of Fujisawa"),
+                      encoding="utf-8")
+    assert preview.rebuild().errors == []
+    due = preview.data_due
+    made, written, done = preview.remake_data(due, give_way=lambda: True)
+    assert not done and set(made) == {"sitemap.xml", "robots.txt"}
+    preview.took_data(due, made, written, done)
+    assert preview.data_due is due
+    assert b"City of Fujisawa" not in (out / "data/partnerships.csv").read_bytes()
+    preview.tidy_up()
+    _, full, _ = pipeline.build(content, pipeline.PROJECT)
+    assert on_disk(out) == full
+    assert preview.good.outputs == digests(full)
+
+
 def test_open_data_is_remade_only_for_the_records_an_edit_touched(tmp_path):
     """The open data keeps a line per partnership and place between remakes (seconds at
     N=10,000 when every line is made again); a place edit remakes the lines of that place
