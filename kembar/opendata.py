@@ -60,17 +60,17 @@ class Encoded(str):
     """JSON text made already: dump() puts it in as it is."""
 
 
-def reuse(made: dict, kept: dict, key: tuple, sources: tuple, make) -> str:
+def reuse(made: dict, kept: dict, key: tuple, made_from: tuple, make) -> str:
     """make(), or the text it gave last time if it was made from these very objects.
     validate() keeps the objects of the documents that did not change (the dev server's
     rebuilds), so after an edit only the lines of what it touched are made again. `kept`
-    holds the last call's (sources, text) by key; `made` collects this call's."""
+    holds the last call's (made_from, text) by key; `made` collects this call's."""
     old = kept.get(key)
-    if old is not None and len(old[0]) == len(sources) and all(a is b for a, b in zip(old[0], sources)):
+    if old is not None and len(old[0]) == len(made_from) and all(a is b for a, b in zip(old[0], made_from)):
         text = old[1]
     else:
         text = make()
-    made[key] = (sources, text)
+    made[key] = (made_from, text)
     return text
 
 
@@ -87,13 +87,13 @@ def document(site: Site, base_url: str, made: dict, kept: dict) -> dict:
         "vocabulary": {section: {key: {"label": text(t.label), "definition": text(t.definition)}
                                  for key, t in getattr(vocab, section).items()}
                        for section in ("types", "statuses", "sectors", "place_kinds")},
-        "partnerships": [reuse(made, kept, ("json", slug, base_url), sources(site, p),
+        "partnerships": [reuse(made, kept, ("json", slug, base_url), line_of(site, p),
                                lambda p=p: Encoded(line(partnership_record(site, base_url, p))))
                          for slug, p in site.partnerships.items()],
     }
 
 
-def sources(site: Site, p: Partnership) -> tuple:
+def line_of(site: Site, p: Partnership) -> tuple:
     """What a partnership's line of open data is made from."""
     return (p, *(site.places[slug] for slug in p.parties), site.config)
 
@@ -202,7 +202,7 @@ def csv_table(site: Site, base_url: str, made: dict, kept: dict) -> str:
             " ".join(s.url for s in p.sources),
         ])
 
-    return csv_row(header) + "".join(reuse(made, kept, ("csv", slug, base_url), sources(site, p), lambda p=p: row(p))
+    return csv_row(header) + "".join(reuse(made, kept, ("csv", slug, base_url), line_of(site, p), lambda p=p: row(p))
                                      for slug, p in site.partnerships.items())
 
 
