@@ -1116,8 +1116,9 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
             if result is None:  # it failed (and said why)
                 preview.forget_data()
                 return
-            written = preview.took_data(due, *result)
-            if result[2]:  # all made (else a save came first, and the rest is still due)
+            digests, written, done = result
+            preview.took_data(due, digests, written, done)
+            if done:  # (else a save came first, and the rest is still due)
                 announce_tidy(preview, written)
             if preview.data_due is None:
                 preview.tidy_up()  # the garbage
