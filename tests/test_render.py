@@ -157,3 +157,59 @@ def test_the_quicker_template_context_calls_functions_as_jinja_does():
         "{% for i in [1] %}{{ plain(i, k=2) }}|{{ context('x') }}{% endfor %}|{{ method('you') }}|"
         "{{ escaping() }}|{{ environment() }}|{{ stop() is undefined }}|{{ dict(a=1)['a'] }}")
     assert template.render(x="<x>") == "(1,) [&#39;k&#39;]|&lt;x&gt;|hello you|True|True|True|1"
+
+
+# Every inline pattern of Python-Markdown, alone and mixed: what QuickInline must convert as the stock pass does.
+INLINE_SAMPLES = [
+    "plain words only", "`code` and ``a ` tick``", "\\*not em\\* and \\\\", "a [link](https://x.org/ \"t\") here",
+    "![image](a.png) and ![ref][r]\n\n[r]: /u", "[ref][r] and [r]\n\n[r]: /u \"T\"", "<https://x.org/a?b=1&c>",
+    "<someone@example.org>", "line  \nbreak", "<b>raw</b> <!-- c --> <br/>", "&amp; &#39; &#x41; & a&b",
+    "*em* **strong** ***both*** 2 * 3", "_u_ __uu__ a_b_c", "**[bold link](partnership:a-b)** `*x*`",
+    "[TOC]\n\n## A\n\n### B *c*", "| a | *b* |\n|---|---|\n| `c` | [d](e) |", "1. one\n2. *two*\n\n- [x](y)\n- z",
+    "姉妹都市の**交流**と[記事](https://x.org/)もご覧ください。", "> quote with `code`\n\n    indented *code*",
+]
+PIECES = ["word", " ", "交流", "\n", "\n\n", "  \n", "`", "``", "\\", "[", "]", "(", ")", "![", "<", ">", "&", ";", "*",
+          "**", "_", "__", "#", "## ", "- ", "1. ", "|", "---", "&amp;", "<b>", "</b>", "<!--", "-->", "http://x.org",
+          "a@b.co", "[r]: /u", "(partnership:a-b)", '"', "[TOC]", "    "]
+
+
+def stock_markdown():
+    import markdown
+    from markdown.extensions.toc import slugify_unicode
+    return markdown.Markdown(extensions=["tables", "sane_lists", "toc"],
+                             extension_configs={"toc": {"slugify": slugify_unicode}})
+
+
+@pytest.mark.parametrize("text", INLINE_SAMPLES)
+def test_the_quicker_inline_pass_converts_as_python_markdown_does(text):
+    from kembar.render import Markdowner
+    assert Markdowner().convert(text) == stock_markdown().reset().convert(text)
+
+
+def test_the_quicker_inline_pass_converts_any_text_as_python_markdown_does():
+    from hypothesis import given, settings, strategies as st
+
+    from kembar.render import Markdowner
+    quick, stock = Markdowner(), stock_markdown()
+
+    @settings(max_examples=400, deadline=None, database=None)
+    @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+    def same(text):
+        assert quick.convert(text) == stock.reset().convert(text)
+
+    same()
+
+
+def test_the_quicker_inline_pass_tries_only_the_patterns_a_text_could_match(monkeypatch):
+    from markdown.treeprocessors import InlineProcessor
+
+    from kembar.render import Markdowner
+    tried = []
+    apply = InlineProcessor._InlineProcessor__applyPattern
+    monkeypatch.setattr(InlineProcessor, "_InlineProcessor__applyPattern",
+                        lambda self, pattern, *args: tried.append(type(pattern).__name__) or apply(self, pattern, *args))
+    converter = Markdowner()
+    assert converter.convert("A paragraph, two; and a heading:\n\n## 交流") == "<p>A paragraph, two; and a heading:</p>\n<h2 id=\"交流\">交流</h2>"
+    assert tried == []  # the stock pass tries all 14 patterns on each of the two texts
+    converter.convert("a [link](x) & *em*")
+    assert "BacktickInlineProcessor" not in tried and "LinkInlineProcessor" in tried and "DelimiterProcessor" in tried
