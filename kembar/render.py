@@ -110,37 +110,35 @@ class QuickInline(InlineProcessor):
     was half of a conversion, and a conversion is a quarter of a cold build's CPU.
     (Python-Markdown has no public hook for this: the method below is its private one.)"""
 
-    NEEDS = {"backtick": ("`",), "escape": ("\\",), "autolink": ("<",), "automail": ("<",), "html": ("<",),
-             "linebreak": ("  \n",), "entity": ("&",),
-             **dict.fromkeys(["reference", "link", "image_link", "image_reference", "short_reference",
-                              "short_image_ref"], ("[",))}
+    NEEDS = {"backtick": "`", "escape": "\\", "autolink": "<", "automail": "<", "html": "<", "linebreak": "  \n",
+             "entity": "&", **dict.fromkeys(["reference", "link", "image_link", "image_reference", "short_reference",
+                                             "short_image_ref"], "[")}  # pattern name -> what a match contains
 
     def run(self, tree, ancestors=None):
         patterns = self.md.inlinePatterns
-        self.needs = [None] * len(patterns)  # None: an unknown pattern, always tried
-        for name, needs in self.NEEDS.items():
-            if name in patterns:
-                self.needs[patterns.get_index_for_name(name)] = needs
-        if "em_strong" in patterns and patterns["em_strong"] is getattr(self.md, "delimiters", None):
-            self.needs[patterns.get_index_for_name("em_strong")] = tuple(self.md.delimiters.tokens)
+        needs = {patterns[name]: (need,) for name, need in self.NEEDS.items() if name in patterns}
+        delimiters = getattr(self.md, "delimiters", None)  # emphasis: *, _ and any an extension adds
+        if "em_strong" in patterns and patterns["em_strong"] is delimiters:
+            needs[delimiters] = tuple(delimiters.tokens)
+        self.plan = [(pattern, needs.get(pattern)) for pattern in patterns]  # None: an unknown pattern, always tried
+        self.signs = {sign for signs in needs.values() for sign in signs}
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         """InlineProcessor.__handleInline, with the skip."""
         if isinstance(data, AtomicString):
             return data
-        start, count = 0, len(self.inlinePatterns)
-        while patternIndex < count:
-            needs = self.needs[patternIndex]
-            if needs is not None and not any(n in data for n in needs):
+        present = {sign for sign in self.signs if sign in data}  # a match puts a placeholder (no sign) in its place
+        start = 0
+        while patternIndex < len(self.plan):
+            pattern, needs = self.plan[patternIndex]
+            if needs is not None and present.isdisjoint(needs):
                 patternIndex, start = patternIndex + 1, 0
                 continue
-            data, matched, start = self._InlineProcessor__applyPattern(self.inlinePatterns[patternIndex], data,
-                                                                       patternIndex, start)
+            data, matched, start = self._InlineProcessor__applyPattern(pattern, data, patternIndex, start)
             if not matched:
                 patternIndex += 1
         return data
-
 
 def sanitize(html: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
