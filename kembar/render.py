@@ -90,12 +90,15 @@ def format_partial_date(date: PartialDate, lang: str) -> str:
     return format_skeleton("y", date.first_day(), locale=lang)
 
 
+MARKDOWN_OPTIONS = {"extensions": ["tables", "sane_lists", "toc"],
+                    "extension_configs": {"toc": {"slugify": slugify_unicode}}}
+
+
 class Markdowner:
     """One Python-Markdown instance, reset between documents (much cheaper than one each)."""
 
     def __init__(self):
-        self.md = markdown.Markdown(extensions=["tables", "sane_lists", "toc"],
-                                    extension_configs={"toc": {"slugify": slugify_unicode}})
+        self.md = markdown.Markdown(**MARKDOWN_OPTIONS)
         self.md.treeprocessors.register(QuickInline(self.md), "inline", 20)  # in place of Python-Markdown's own
 
     def convert(self, text: str) -> str:
@@ -106,8 +109,8 @@ class QuickInline(InlineProcessor):
     """Python-Markdown's inline pass, skipping the patterns that cannot match a text: each
     built-in pattern needs a certain character (a link "[", an entity "&", emphasis one of
     the delimiters), and most paragraphs of a narrative have none of them. A pattern
-    skipped is one that would not have matched, so the output is the same; the inline pass
-    was half of a conversion, and a conversion is a quarter of a cold build's CPU.
+    skipped is one that would not have matched, so the output is the same. The inline pass
+    was half of a conversion, and conversions the largest part of a cold build's rendering.
     (Python-Markdown has no public hook for this: the method below is its private one.)"""
 
     NEEDS = {"backtick": "`", "escape": "\\", "autolink": "<", "automail": "<", "html": "<", "linebreak": "  \n",
@@ -139,6 +142,7 @@ class QuickInline(InlineProcessor):
             if not matched:
                 patternIndex += 1
         return data
+
 
 def sanitize(html: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,

@@ -175,9 +175,9 @@ PIECES = ["word", " ", "交流", "\n", "\n\n", "  \n", "`", "``", "\\", "[", "]"
 
 def stock_markdown():
     import markdown
-    from markdown.extensions.toc import slugify_unicode
-    return markdown.Markdown(extensions=["tables", "sane_lists", "toc"],
-                             extension_configs={"toc": {"slugify": slugify_unicode}})
+
+    from kembar.render import MARKDOWN_OPTIONS
+    return markdown.Markdown(**MARKDOWN_OPTIONS)
 
 
 @pytest.mark.parametrize("text", INLINE_SAMPLES)
