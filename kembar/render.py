@@ -113,14 +113,16 @@ class QuickInline(InlineProcessor):
     was half of a conversion, and conversions the largest part of a cold build's rendering.
     (Python-Markdown has no public hook for this: the method below is its private one.)"""
 
-    NEEDS = {"backtick": "`", "escape": "\\", "autolink": "<", "automail": "<", "html": "<", "linebreak": "  \n",
-             "entity": "&", **dict.fromkeys(["reference", "link", "image_link", "image_reference", "short_reference",
-                                             "short_image_ref"], "[")}  # pattern name -> what a match contains
+    NEEDS = {"backtick": ("`",), "escape": ("\\",), "autolink": ("<",), "automail": ("<",), "html": ("<",),
+             "linebreak": ("  \n",), "entity": ("&",), "not_strong": ("*", "_"), "em_strong": ("*",),
+             "em_strong2": ("_",),  # the last three: emphasis before Python-Markdown 3.11
+             **dict.fromkeys(["reference", "link", "image_link", "image_reference", "short_reference",
+                              "short_image_ref"], ("[",))}  # pattern name -> what a match contains (one of)
 
     def run(self, tree, ancestors=None):
         patterns = self.md.inlinePatterns
-        needs = {patterns[name]: (need,) for name, need in self.NEEDS.items() if name in patterns}
-        delimiters = getattr(self.md, "delimiters", None)  # emphasis: *, _ and any an extension adds
+        needs = {patterns[name]: signs for name, signs in self.NEEDS.items() if name in patterns}
+        delimiters = getattr(self.md, "delimiters", None)  # emphasis since 3.11: *, _ and any an extension adds
         if "em_strong" in patterns and patterns["em_strong"] is delimiters:
             needs[delimiters] = tuple(delimiters.tokens)
         self.plan = [(pattern, needs.get(pattern)) for pattern in patterns]  # None: an unknown pattern, always tried
