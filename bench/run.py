@@ -262,13 +262,19 @@ def measure_builds(engine: Path, content: Path, out: Path, runs: int, log) -> di
     no_cache = has_flag(engine, "build", "--no-cache")
     cold_args = ["build", "--content", str(content), "--out", str(out)] + (["--no-cache"] if no_cache else [])
     warm_args = ["build", "--content", str(content), "--out", str(out)]
-    cold, warm, failures = [], [], []
+    # The same cold build without the search index (Hugo's builds have none), each run right
+    # after one with it, so that the two can be compared on a shared machine.
+    no_search = has_flag(engine, "build", "--no-search")
+    cold, bare, warm, failures = [], [], [], []
     for i in range(runs):
-        clear_caches(engine, out)
-        r = run_build(engine, cold_args)
-        log(f"  cold {i + 1}/{runs}: {r['seconds']:.2f} s (CPU {r['cpu_seconds']:.2f} s), max RSS {r['maxrss_mb']:.0f} MB, tree {r['tree_mb']:.0f} MB"
-            + ("" if r["exit"] == 0 else f", exit {r['exit']}: {r['tail']}"))
-        (cold if r["exit"] == 0 else failures).append(r)
+        for kind, args, kept in (("cold", cold_args, cold), ("cold, no index", cold_args + ["--no-search"], bare)):
+            if kept is bare and not no_search:
+                continue
+            clear_caches(engine, out)
+            r = run_build(engine, args)
+            log(f"  {kind} {i + 1}/{runs}: {r['seconds']:.2f} s (CPU {r['cpu_seconds']:.2f} s), max RSS {r['maxrss_mb']:.0f} MB, tree {r['tree_mb']:.0f} MB"
+                + ("" if r["exit"] == 0 else f", exit {r['exit']}: {r['tail']}"))
+            (kept if r["exit"] == 0 else failures).append(r)
     if not cold:
         return {"error": "the build failed", "failures": [f["tail"] for f in failures]}
     if no_cache:  # a plain build fills the cache, if the engine keeps one
@@ -286,6 +292,9 @@ def measure_builds(engine: Path, content: Path, out: Path, runs: int, log) -> di
         "cold": summary([r["seconds"] for r in cold]),
         "warm": summary([r["seconds"] for r in warm]),
         "cold_cpu": summary([r["cpu_seconds"] for r in cold]),
+        "cold_no_search": summary([r["seconds"] for r in bare]),
+        "cold_no_search_cpu": summary([r["cpu_seconds"] for r in bare]),
+        "peak_rss_no_search_mb": summary([r["maxrss_mb"] for r in bare]),
         "warm_cpu": summary([r["cpu_seconds"] for r in warm]),
         "peak_rss_mb": summary([r["maxrss_mb"] for r in cold + warm]),
         "peak_tree_rss_mb": summary([r["tree_mb"] for r in cold + warm]),
@@ -509,8 +518,8 @@ def write_markdown(results: dict, path: Path) -> None:
            if m.get("parallel_speedup") else ""),
         "Packages: " + ", ".join(f"{k} {v}" for k, v in sorted(m.get("packages", {}).items())) + ".",
         "",
-        "| N | pages (files) | cold build | warm build | cold CPU (user+sys) | warm CPU | serve: partnership | serve: place | serve: template | serve: catalog | peak RSS | peak RSS, process tree | runs | engine |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| N | pages (files) | cold build | cold build without the search index | warm build | cold CPU (user+sys) | warm CPU | serve: partnership | serve: place | serve: template | serve: catalog | peak RSS | peak RSS, process tree | runs | engine |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for size in sorted(results["sizes"], key=int):
         r = results["sizes"][size]
@@ -522,7 +531,7 @@ def write_markdown(results: dict, path: Path) -> None:
         engine = r["engine"]
         engine_cell = engine["commit"] + (f" + {engine['uncommitted_engine_files']} uncommitted files"
                                           if engine.get("uncommitted_engine_files") else "")
-        lines.append(f"| {int(size):,} | {pages} | {fmt_cell(b.get('cold'))} | {fmt_cell(b.get('warm'))} | {fmt_cell(b.get('cold_cpu'))} | {fmt_cell(b.get('warm_cpu'))} | "
+        lines.append(f"| {int(size):,} | {pages} | {fmt_cell(b.get('cold'))} | {fmt_cell(b.get('cold_no_search'))} | {fmt_cell(b.get('warm'))} | {fmt_cell(b.get('cold_cpu'))} | {fmt_cell(b.get('warm_cpu'))} | "
                      f"{serve_cell('partnership')} | {serve_cell('place')} | {serve_cell('template')} | "
                      f"{serve_cell('catalog')} | {fmt_mb(peak)} | {fmt_mb(tree)} | {r['runs']} | {engine_cell} |")
     lines += ["", "Notes:", ""]
@@ -535,6 +544,9 @@ def write_markdown(results: dict, path: Path) -> None:
         if b.get("cold_command"):
             notes.append(f"cold build = `{b['cold_command']}`" + ("" if b.get("no_cache_flag") else
                                                                   " (no --no-cache flag yet: a plain build)"))
+        if b.get("cold_no_search_cpu", {}).get("median") is not None:
+            notes.append(f"without the search index: CPU {fmt_cell(b['cold_no_search_cpu'])}, "
+                         f"peak RSS {fmt_mb(b['peak_rss_no_search_mb']['max'])}")
         se = r.get("serve_engine")
         if se and (se.get("commit"), se.get("uncommitted_engine_files")) != (r["engine"].get("commit"), r["engine"].get("uncommitted_engine_files")):
             notes.append(f"serve measured {r.get('serve_measured', 'separately')} on engine {se['commit']}"

@@ -157,6 +157,8 @@ def test_markdown_report_has_a_row_per_size(tmp_path):
              "engine": {"commit": "abc1234", "uncommitted_engine_files": 0},
              "corpus": {"files": 462, "megabytes": 0.9, "seed": 1},
              "builds": {"pages": 623, "files": 636, "cold": stat, "warm": stat, "cold_cpu": stat, "warm_cpu": stat,
+                        "cold_no_search": run.summary([0.5, 0.25]), "cold_no_search_cpu": run.summary([0.75]),
+                        "peak_rss_no_search_mb": run.summary([200.0]),
                         "peak_rss_mb": run.summary([300.0]), "peak_tree_rss_mb": run.summary([400.0]),
                         "cold_command": "python build.py build --content DIR --out DIR", "no_cache_flag": False},
              "serve": {"note": "n/a: no serve command yet"}}
@@ -164,6 +166,7 @@ def test_markdown_report_has_a_row_per_size(tmp_path):
     path = tmp_path / "results.md"
     run.write_markdown(results, path)
     text = path.read_text(encoding="utf-8")
-    assert "| 100 | 623 (636) | 1.50 s (1.00 s–2.00 s) |" in text and "| 1.50 s (1.00 s–2.00 s) | 1.50 s (1.00 s–2.00 s) | 1.50 s (1.00 s–2.00 s) | n/a" in text
+    assert "| 100 | 623 (636) | 1.50 s (1.00 s–2.00 s) | 375 ms (250 ms–500 ms) | 1.50 s (1.00 s–2.00 s) |" in text
+    assert "without the search index: CPU 750 ms, peak RSS 200 MB" in text and "| 1.50 s (1.00 s–2.00 s) | 1.50 s (1.00 s–2.00 s) | 1.50 s (1.00 s–2.00 s) | n/a" in text
     assert "| 1,000 |" in text and "n/a: no serve command yet" in text and "300 MB" in text
     json.dumps(results)  # what results.json holds is plain JSON
