@@ -264,12 +264,12 @@ def measure_builds(engine: Path, content: Path, out: Path, runs: int, log) -> di
     warm_args = ["build", "--content", str(content), "--out", str(out)]
     # The same cold build without the search index (Hugo's builds have none), each run right
     # after one with it, so that the two can be compared on a shared machine.
-    no_search = has_flag(engine, "build", "--no-search")
     cold, bare, warm, failures = [], [], [], []
+    variants = [("cold", cold_args, cold)]
+    if has_flag(engine, "build", "--no-search"):
+        variants.append(("cold, no index", cold_args + ["--no-search"], bare))
     for i in range(runs):
-        for kind, args, kept in (("cold", cold_args, cold), ("cold, no index", cold_args + ["--no-search"], bare)):
-            if kept is bare and not no_search:
-                continue
+        for kind, args, kept in variants:
             clear_caches(engine, out)
             r = run_build(engine, args)
             log(f"  {kind} {i + 1}/{runs}: {r['seconds']:.2f} s (CPU {r['cpu_seconds']:.2f} s), max RSS {r['maxrss_mb']:.0f} MB, tree {r['tree_mb']:.0f} MB"
