@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import importlib
-import inspect
 import json
 import pstats
 import resource
@@ -64,11 +63,12 @@ def per_template(content: Path, sample: int) -> int:
     from kembar.render import Renderer
 
     gc.disable()
-    site, index, pages, errors = pipeline.prepare(content, pipeline.PROJECT)
+    prepared, errors = pipeline.prepare(content, pipeline.PROJECT)
     if errors:
         print(f"{len(errors)} content errors; first: {errors[0].format()}")
         return 1
-    renderer = Renderer(site, index, pages, pipeline.PROJECT)
+    pages = prepared.pages
+    renderer = Renderer(prepared.site, pages, pipeline.PROJECT)
     every = {"partnership.html": sample, "place.html": sample}
     seen, timed, seconds, size = defaultdict(int), defaultdict(int), defaultdict(float), defaultdict(int)
     for page in pages:
@@ -94,8 +94,9 @@ def staged_build(content: Path, out: Path, search: bool, sample: int = 1) -> lis
     nothing is written: a cheap look at the render stage of a big site."""
     from kembar import i18n, pipeline
     from kembar.load import load
+    from kembar import feeds
     from kembar.plan import plan
-    from kembar.render import render_site
+    from kembar.render import build
     from kembar.resolve import resolve
     from kembar.validate import validate
     from kembar.write import write
@@ -112,8 +113,11 @@ def staged_build(content: Path, out: Path, search: bool, sample: int = 1) -> lis
     if errors or more:
         raise SystemExit(f"content errors: {(errors + more)[:3]}")
     index = timed("resolve", resolve, site)
-    plan_args = (site, index, pipeline.PROJECT)[: len(inspect.signature(plan).parameters)]
-    pages = timed("plan", plan, *plan_args)
+    todo = timed("translation status (i18n.todo)", i18n.todo, site, pipeline.PROJECT)
+    pages = timed("plan", plan, site, index, todo, feeds.updates(site))
+
+    def render_site(site, index, pages, project):
+        return dict(build(site, index, pages, project))
     if sample > 1:
         keys = list(dict.fromkeys(page.key for page in pages))
         chosen = set(keys[::sample])

@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import sys
-from functools import partial
 import time
 from pathlib import Path
 
 from . import cache, i18n, links, pipeline, scaffold, search
 from .errors import ContentError, report
-from .load import ContentErrors
-from .render import render_into
-from .validate import base_url_problem
-from .write import FolderOutputs, write, write_file
+from .load import ContentErrors, load
+from .validate import base_url_problem, validate
+from .write import FolderOutputs, check_folders, write
 
 USAGE_ERROR = 2
 
@@ -60,6 +59,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    s.add_argument("--verbose", action="store_true", help="also print every request")
     s.add_argument("--poll", action="store_true",
                    help="look for changes on a timer instead of asking the system (for network drives and "
                         "container mounts, where saves are otherwise not seen)")
@@ -93,7 +93,7 @@ def translation_problems(site, args) -> int:
 
 def build_or_report(args):
     """`check`: the whole pipeline in memory; print errors (and translation warnings); return (site, outputs, status)."""
-    site, outputs, errors = pipeline.build(args.content, pipeline.PROJECT, base_url=args.base_url)
+    site, outputs, errors = pipeline.in_memory(args.content, pipeline.PROJECT, base_url=args.base_url)
     if errors:
         return site, None, report(errors, sys.stderr)
     status = translation_problems(site, args)
@@ -115,7 +115,6 @@ def base_url_argument(value: str) -> str:
 
 def cmd_build(args) -> int:
     start = time.perf_counter()
-    from .serve import check_folders  # the site replaces --out wholesale: never the content or the project
     problem = check_folders(args.content, args.out, pipeline.PROJECT)
     if problem:
         print(f"kembar build: {problem}", file=sys.stderr)
@@ -130,32 +129,31 @@ def cmd_build(args) -> int:
     # time of a big site), so it is paused while loading and the result frozen out of its way.
     gc.disable()
     try:
-        site, index, pages, errors = pipeline.prepare(args.content, pipeline.PROJECT)
+        prepared, errors = pipeline.prepare(args.content, pipeline.PROJECT)
     finally:
         gc.freeze()
         gc.enable()
     if errors:
         return report(errors, sys.stderr)
+    site = prepared.site
     missing = translation_problems(site, args)
     if missing:
         return missing
     written: list[str] = []
-
-    def render(folder: Path) -> None:  # pages go straight to disk, on every CPU
-        render_into(partial(write_file, folder), site, index, pages, pipeline.PROJECT, args.base_url, max(args.jobs, 1))
+    files = pipeline.build(site, prepared.index, prepared.pages, pipeline.PROJECT, args.base_url, max(args.jobs, 1))
 
     def finish(folder: Path) -> None:  # on the fresh folder, before it replaces the old site
         outputs = FolderOutputs(folder)
         written.extend(outputs)
         if args.strict:
-            dead = links.check(site, outputs, args.base_url, args.content.resolve().parent)
+            dead = links.check(site, outputs, args.base_url, args.content.resolve().parent, prepared.pages)
             if dead:
                 raise ContentErrors(dead)
         if not args.no_search:  # the search index is made in the fresh folder: if it fails, the old site stays
             search.index_site(folder, site.config.languages)
 
     try:
-        write(render, args.out, after=finish)
+        write(files, args.out, after=finish)
     except ContentError as e:
         return report([e], sys.stderr)
     except ContentErrors as e:
@@ -186,7 +184,7 @@ def cmd_check(args) -> int:
 
 def cmd_serve(args) -> int:
     from . import serve
-    return serve.serve(args.content, args.out, args.host, args.port, poll=args.poll)
+    return serve.serve(args.content, args.out, args.host, args.port, poll=args.poll, verbose=args.verbose)
 
 
 def cmd_new(args) -> int:
@@ -200,7 +198,15 @@ def cmd_new(args) -> int:
 
 
 def cmd_i18n(args) -> int:
-    return i18n.command(args)
+    if args.action in ("extract", "update"):
+        return i18n.pybabel(args.action, pipeline.PROJECT)
+    docs, errors = load(args.content)
+    site, more = validate(docs)
+    if errors + more or site is None:
+        return report(errors + more, sys.stderr)
+    result = i18n.status(site, pipeline.PROJECT)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.format == "json" else i18n.format_status(result))
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,27 +9,20 @@ they are listed so they can be deleted.
 """
 from __future__ import annotations
 
-import functools
-import io
 import json
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from babel.messages.pofile import read_po, unescape
+from babel.messages.pofile import unescape
 
-from .errors import ContentError, report
-from .load import load
+from . import catalogs, urls
+from .errors import ContentError
 from .model import Site
-from .validate import validate
-
-if TYPE_CHECKING:  # render imports plan, which imports this module
-    from .render import Project
+from .project import OWN_NAMES, Project
 
 SOURCE_LANGUAGE = "en"  # the msgids of the catalogs are English
-TERM_PAGES = {"sectors": "sectors", "statuses": "status", "types": "types"}  # vocabulary section -> URL folder
 UNTRANSLATED = ("content", "ui", "fuzzy")
 
 
@@ -101,21 +94,7 @@ def content_missing(site: Site) -> list[Missing]:
     return found
 
 
-@functools.lru_cache(maxsize=16)
-def parse_catalog(data: bytes, lang: str | None):
-    """A catalog parsed once per content (the dev server asks after every save)."""
-    return read_po(io.BytesIO(data), locale=lang)
-
-
-def read_catalog(path: Path, lang: str | None = None):
-    return parse_catalog(path.read_bytes(), lang)
-
-
-def catalog_path(project: "Project", lang: str) -> Path:
-    return project.locales / lang / "LC_MESSAGES" / "messages.po"
-
-
-def shown(project: "Project", path: Path) -> str:
+def shown(project: Project, path: Path) -> str:
     return path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
 
 
@@ -123,13 +102,13 @@ def msgid(message) -> str:
     return message.id[0] if isinstance(message.id, (tuple, list)) else message.id
 
 
-def ui_msgids(project: "Project", lang: str) -> list[str]:
+def ui_msgids(project: Project, lang: str) -> list[str]:
     """The UI strings the templates use: from messages.pot, or the catalog if there is none."""
     pot = project.locales / "messages.pot"
-    source = pot if pot.is_file() else catalog_path(project, lang)
+    source = pot if pot.is_file() else catalogs.path(project, lang)
     if not source.is_file():
         return []
-    return [msgid(m) for m in read_catalog(source) if m.id]
+    return [msgid(m) for m in catalogs.read(source) if m.id]
 
 
 def previous_msgid(message) -> str:
@@ -143,15 +122,15 @@ def previous_msgid(message) -> str:
     return ""
 
 
-def catalog_problems(project: "Project", lang: str) -> list[Missing]:
+def catalog_problems(project: Project, lang: str) -> list[Missing]:
     """UI strings of one language that are untranslated, fuzzy or obsolete."""
-    po = catalog_path(project, lang)
+    po = catalogs.path(project, lang)
     path = shown(project, po)
     if lang == SOURCE_LANGUAGE and not po.is_file():
         return []
     if not po.is_file():
         return [Missing(lang, path, 1, msg, "ui") for msg in ui_msgids(project, lang)]
-    catalog = read_catalog(po, lang)
+    catalog = catalogs.read(po, lang)
     problems, present = [], set()
     for message in catalog:
         if not message.id:
@@ -173,7 +152,7 @@ def catalog_problems(project: "Project", lang: str) -> list[Missing]:
     return problems
 
 
-def missing(site: Site, project: "Project") -> list[Missing]:
+def missing(site: Site, project: Project) -> list[Missing]:
     """Everything untranslated in some language of the site: content texts, UI strings,
     fuzzy UI strings (obsolete entries are not untranslated; status lists them)."""
     found = content_missing(site)
@@ -191,7 +170,7 @@ def percent(done: int, total: int) -> float:
     return 99.9 if value == 100.0 and done < total else value  # never round a gap away
 
 
-def status(site: Site, project: "Project") -> dict:
+def status(site: Site, project: Project) -> dict:
     """Per language: content texts and UI strings counted apart, each with what is missing."""
     content = content_missing(site)
     units = content_units(site)
@@ -206,7 +185,7 @@ def status(site: Site, project: "Project") -> dict:
             "content": {"total": units, "translated": units - len(gaps), "percent": percent(units - len(gaps), units),
                         "missing": [item(m) for m in sorted(gaps)]},
             "ui": {"total": ui_total, "translated": ui_done, "percent": percent(ui_done, ui_total),
-                   "catalog": shown(project, catalog_path(project, lang)),
+                   "catalog": shown(project, catalogs.path(project, lang)),
                    "source_language": lang == SOURCE_LANGUAGE,
                    "missing": [item(m) for m in sorted(problems) if m.kind == "ui"],
                    "fuzzy": [item(m) for m in sorted(problems) if m.kind == "fuzzy"],
@@ -229,7 +208,6 @@ def item(m: Missing) -> dict:
 def format_status(result: dict) -> str:
     """The status as a translator reads it: per language, two counts, then every gap with
     the file and line to open."""
-    from .render import OWN_NAMES
     out = []
     total_gaps = 0
     for lang, entry in result.items():
@@ -262,7 +240,7 @@ def format_status(result: dict) -> str:
     return "\n".join(out)
 
 
-def todo(site: Site, project: "Project | None" = None) -> dict:
+def todo(site: Site, project: Project | None = None) -> dict:
     """What the public translations page shows: per language, the counts, and the records
     and guides that lack text in that language (no file positions: those are for `i18n status`)."""
     owners = record_owners(site)
@@ -318,30 +296,14 @@ def owner_of(m: Missing, owners) -> tuple[str, str, tuple | None]:
     section, _, rest = m.what.partition(".")
     if section in ("types", "statuses", "sectors", "place_kinds") and rest:  # a vocabulary term
         term = rest.rsplit(".", 1)[0]
-        key = (TERM_PAGES[section], term) if section in TERM_PAGES else None
+        key = (section, term) if section in urls.TERM_SECTIONS else None
         return "term", f"{section}/{term}", key
     return "site", "", ("home",)
 
 
-# -- the command ------------------------------------------------------------------------------------
+# -- the gettext round trip ----------------------------------------------------------------------------
 
-def command(args) -> int:
-    from .pipeline import PROJECT as project
-    if args.action in ("extract", "update"):
-        return pybabel(args.action, project)
-    docs, errors = load(args.content)
-    site, more = validate(docs)
-    if errors + more or site is None:
-        return report(errors + more, sys.stderr)
-    result = status(site, project)
-    if args.format == "json":
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
-        print(format_status(result))
-    return 0
-
-
-def pybabel(action: str, project: "Project") -> int:
+def pybabel(action: str, project: Project) -> int:
     """Wrap Babel's own tools: extract to locales/messages.pot, update every catalog from it.
     Run from the project folder so the catalogs name files by relative path. `update` keeps
     a changed string's old translation marked fuzzy, with the old msgid as '#| msgid'."""

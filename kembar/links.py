@@ -16,8 +16,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 from xml.etree import ElementTree
 
 from .errors import ContentError
-from .plan import plan
-from .resolve import resolve
 
 # Attributes that hold a URL, per element ('*': any element).
 URL_ATTRIBUTES = {"a": ("href",), "area": ("href",), "link": ("href",), "script": ("src",), "img": ("src", "srcset"),
@@ -158,13 +156,18 @@ class Target:
         return self.parse(name).ids
 
 
-def check(site, outputs: dict[str, bytes], base_url: str | None = None, root: Path | None = None) -> list[ContentError]:
+def check(site, outputs: dict[str, bytes], base_url: str | None = None, root: Path | None = None,
+          pages=None) -> list[ContentError]:
     """Every dead internal link of a rendered site, one error per link and source.
     `root` is the content folder's parent: given, errors point at the line of the
-    content file where the link is written, when it is written there."""
+    content file where the link is written, when it is written there. `pages`: the
+    site's plan, when the caller has it."""
+    if pages is None:
+        from .pipeline import planned
+        pages = planned(site).pages
     base_url = (base_url or site.config.base_url).rstrip("/") + "/"
     target = Target(outputs, base_url)
-    pages = {page.file: page for page in plan(site, resolve(site))}
+    pages = {page.file: page for page in pages}
     dead: dict[tuple, list[str]] = {}  # (path, line, col, url, problem or "twice") -> pages it is on
     for name in sorted(outputs):
         data = outputs[name]

@@ -1,38 +1,55 @@
-"""The whole pipeline as one function: content folder -> output bytes, or errors."""
+"""The stages in order: content folder -> load -> validate -> resolve -> plan -> render (-> write).
+
+`prepare` runs the stages up to the plan; kembar/render.py's `build` is the one render
+path after it. `in_memory` is both, for `check` and the tests.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import feeds, i18n
 from .errors import ContentError
 from .load import load
-from .plan import plan
-from .render import Project, render_site
-from .resolve import resolve
+from .model import Site
+from .plan import Page, plan
+from .project import PROJECT, Project
+from .render import build
+from .resolve import Index, resolve
 from .validate import validate
 
-PROJECT = Project(Path(__file__).resolve().parent.parent / "templates",
-                  Path(__file__).resolve().parent.parent / "locales")
+__all__ = ["PROJECT", "Prepared", "prepare", "build", "in_memory"]
 
 
-def prepare(content: Path, project: Project = PROJECT):
-    """Load, validate, resolve and plan. Returns (site, index, pages, errors)."""
+@dataclass(frozen=True)
+class Prepared:
+    site: Site
+    index: Index
+    pages: list[Page]
+
+
+def prepare(content: Path, project: Project = PROJECT, memo: dict | None = None) -> tuple[Prepared | None, list[ContentError]]:
+    """Load, validate, resolve and plan; or every content error. `memo`: validate's, kept by the dev server."""
     docs, errors = load(content)
-    site, more = validate(docs)
+    site, more = validate(docs, memo)
     errors += more
     if errors or site is None:
-        return site, None, [], errors
+        return None, errors
+    return planned(site, project), []
+
+
+def planned(site: Site, project: Project = PROJECT) -> Prepared:
     index = resolve(site)
-    return site, index, plan(site, index, project), []
+    return Prepared(site, index, plan(site, index, i18n.todo(site, project), feeds.updates(site)))
 
 
-def build(content: Path, project: Project = PROJECT, base_url: str | None = None):
-    """Load, validate, resolve, plan and render into memory. Returns (site, outputs,
-    errors); outputs is None when there is any error."""
-    site, index, pages, errors = prepare(content, project)
+def in_memory(content: Path, project: Project = PROJECT, base_url: str | None = None):
+    """The whole site in memory: (site, {path: bytes}, []), or (site or None, None, errors)."""
+    prepared, errors = prepare(content, project)
     if errors:
-        return site, None, errors
+        return None, None, errors
     try:
-        outputs = render_site(site, index, pages, project, base_url)
+        outputs = dict(build(prepared.site, prepared.index, prepared.pages, project, base_url))
     except ContentError as error:
-        return site, None, [error]
-    return site, outputs, []
+        return prepared.site, None, [error]
+    return prepared.site, outputs, []

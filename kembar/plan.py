@@ -1,72 +1,114 @@
 """Stage 4, plan: list every output page with its language, path, template and context.
 
-A page's context is small and written down here; templates cannot reach anything else.
+A page's context is built here from named records and small view objects (kembar/views.py),
+and it is all its template may read: the templates get no whole-site globals, only the
+site's settings and vocabulary (which every page shows, so an edit to them touches every
+page) and pure helpers (kembar/render.py). So the context is also the page's declared
+inputs: the dev server renders a page again exactly when its context, its template or
+its language's catalog changed. Plan does no I/O.
+
 `key` names the same page across languages, so the language switch and the hreflang
-alternates are computed once from the plan.
+alternates are computed once from the plan; its first item is the page's kind in
+kembar/urls.py.
 """
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
 
-from . import feeds
-from . import i18n
+from . import urls, views
 from .model import Site
 from .resolve import Index
+
+READING_GUIDE = "how-to-read-this-site"  # the explainer the footer links to, when there is one
 
 
 @dataclass(frozen=True)
 class Page:
-    key: tuple  # the same for every language version of a page
-    lang: str | None  # None: language-neutral (the root chooser)
+    key: tuple  # the same for every language version of a page: (kind,), (kind, key) or (kind, key, number)
+    lang: str | None  # None: language-neutral (the root chooser, the 404 page)
     path: str  # URL path under the base URL: '' or 'en/partnerships/x/'
     template: str
     context: dict = field(compare=False)
     translated: bool = True  # False: the main text falls back to the default language
-    sources: tuple[str, ...] = ()  # content files the page is made from (for errors and the dev server)
+    sources: tuple[str, ...] = ()  # content files the page is made from (for errors)
 
-    @functools.cached_property  # asked for often (the dev server compares every page)
+    @functools.cached_property
     def file(self) -> str:
-        return self.path + "index.html" if self.path.endswith("/") or not self.path else self.path
+        return urls.file_of(self.path)
 
 
-def plan(site: Site, index: Index, project=None) -> list[Page]:
-    """`project` (templates and catalogs) lets the translations page count UI strings too."""
+def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
+    """`todo`: what each language still lacks (kembar/i18n.py); `updates`: the feed's
+    entries (kembar/feeds.py)."""
+    provinces = views.province_index(site)
+    entries = views.entries(site, provinces)
+    listed = lambda slugs: tuple(entries[s] for s in slugs)  # noqa: E731
+    everything = listed(site.partnerships)
+    newest = listed(index.newest_first)
+    guides = tuple(site.explainers.values())
+    common = {"reading_guide": READING_GUIDE in site.explainers}
     pages = [Page(("chooser",), None, "", "chooser.html", {})]
-    vocab = site.vocabulary
-    everything = tuple(site.partnerships)
-    todo = i18n.todo(site, project)  # what each language still lacks
-    updates = feeds.updates(site)
     for lang in site.config.languages:
-        def page(key, path, template, context=None, translated=True, sources=()):
-            pages.append(Page(key, lang, f"{lang}/{path}", template, context or {}, translated, sources))
+        def page(key, template, context, translated=True, sources=()):
+            path = urls.path(*key[:2], lang=lang, number=key[2] if len(key) > 2 else 1)
+            pages.append(Page(key, lang, path, template, {**common, **context}, translated, sources))
 
-        page(("home",), "", "home.html", {"listed": index.newest_first})
-        page(("directory",), "partnerships/", "directory.html", {"listed": everything})
-        pages.extend(partnership_page(p, lang) for p in site.partnerships.values())
+        def paged(kind, key, template, items, context, translated=True, sources=()):
+            for shown, pager in views.paginate(items, kind, key):
+                page_key = (kind, key) if pager.number == 1 else (kind, key, pager.number)
+                page(page_key, template, {**context, "listed": shown, "pager": pager}, translated, sources)
+
+        page(("home",), "home.html", {"latest": newest[:6], "mapped": newest[:views.MAP_LIMIT], "total": len(newest),
+                                      "countries": len(index.by_country), "guides": guides})
+        paged("directory", "", "directory.html", everything, {"counts": views.facets(index, provinces)})
+        if len(everything) > views.PAGE_SIZE:  # the directory's filters need every card: they fetch them
+            page(("cards",), "cards.json", {"listed": everything})
+        for entry in everything:
+            p = entry.p
+            steps, end = views.steps(p, site.vocabulary.statuses)
+            page(("partnership", p.slug), "partnership.html", {"entry": entry, "steps": steps, "end": end},
+                 lang in p.summary.values, (p.path, *(m.path for m in p.narrative.values())))
         for slug, place in site.places.items():
-            page(("place", slug), f"places/{slug}/", "place.html",
-                 {"place": place, "listed": index.by_place[slug]}, lang in place.names.values, (place.path,))
-        for section, folder, by in (("sectors", "sectors", index.by_sector), ("statuses", "status", index.by_status),
-                                    ("types", "types", index.by_type)):
+            mine = listed(index.by_place[slug])
+            paged("place", slug, "place.html", mine, {"place": place, "mapped": mine[:views.MAP_LIMIT],
+                                                      "country_page": place.country in index.by_country},
+                  lang in place.names.values, (place.path,))
+        for section, by in (("sectors", index.by_sector), ("statuses", index.by_status), ("types", index.by_type)):
             for term, slugs in by.items():
-                page((folder, term), f"{folder}/{term}/", "term.html",
-                     {"section": section, "entry": getattr(vocab, section)[term], "listed": slugs})
+                paged(section, term, "term.html", listed(slugs),
+                      {"section": section, "term_entry": getattr(site.vocabulary, section)[term]})
         for country, slugs in index.by_country.items():
-            page(("countries", country), f"countries/{country.lower()}/", "country.html",
-                 {"country": country, "listed": slugs})
-        page(("explainers",), "explainers/", "explainers.html", {"guides": tuple(site.explainers.values())})
-        pages.append(translations_page(todo, lang))
+            paged("countries", country, "country.html", listed(slugs), {"country": country})
+        page(("explainers",), "explainers.html", {"guides": guides})
+        page(("translations",), "translations.html", translations_context(site, todo, entries))
         for slug, explainer in site.explainers.items():
             version = explainer.versions.get(lang) or explainer.versions[site.config.default_lang]
-            page(("explainer", slug), f"explainers/{slug}/", "explainer.html", {"explainer": explainer, "version": version},
+            page(("explainer", slug), "explainer.html", {"explainer": explainer, "version": version},
                  lang in explainer.versions, (version.body.path,))
         # Publishing (kembar/feeds.py, sitemap.py, opendata.py, search.py).
-        page(("search",), "search/", "search.html")
-        page(("data",), "data/", "data.html", {"listed": everything})
-        pages.append(feed_page(updates, lang, site.config.languages))
+        page(("search",), "search.html", {})
+        page(("data",), "data.html", {"total": len(everything), "newest": newest[0].p.as_of if newest else None})
+        page(("feed",), "feed.xml", {"entries": tuple((u, entries[u.partnership.slug]) for u in updates)})
     pages.append(Page(("404",), None, "404.html", "404.html", {}))
     return pages
+
+
+def translations_context(site: Site, todo: dict, entries: dict) -> dict:
+    """The translations page names each record that lacks a text: it gets those records."""
+    records = {}
+    for entry in todo.values():
+        for r in entry["records"]:
+            if r.kind == "partnership":
+                records[r.kind, r.slug] = entries[r.slug]
+            elif r.kind == "place":
+                records[r.kind, r.slug] = site.places[r.slug]
+            elif r.kind == "explainer":
+                records[r.kind, r.slug] = site.explainers[r.slug]
+            elif r.kind == "term":
+                section, key = r.slug.split("/")
+                records[r.kind, r.slug] = getattr(site.vocabulary, section)[key]
+    return {"todo": todo, "records": records}
 
 
 def pages_by_key(pages: list[Page]) -> dict[tuple, dict[str | None, Page]]:
@@ -75,20 +117,3 @@ def pages_by_key(pages: list[Page]) -> dict[tuple, dict[str | None, Page]]:
     for page in pages:
         by_key.setdefault(page.key, {})[page.lang] = page
     return by_key
-
-
-# The pages an edit to a partnership's text can change (the dev server makes them again alone).
-
-def partnership_page(p, lang: str) -> Page:
-    return Page(("partnership", p.slug), lang, f"{lang}/partnerships/{p.slug}/", "partnership.html", {"p": p},
-                lang in p.summary.values, (p.path, *(m.path for m in p.narrative.values())))
-
-
-def translations_page(todo: dict, lang: str) -> Page:
-    return Page(("translations",), lang, f"{lang}/translations/", "translations.html", {"todo": todo})
-
-
-def feed_page(updates: tuple, lang: str, languages: tuple[str, ...]) -> Page:
-    return Page(("feed",), lang, f"{lang}/feed.xml", "feed.xml",
-                {"entries": updates, "updated": feeds.feed_updated(updates),
-                 "text_in": functools.partial(feeds.pick, lang=lang, languages=languages)})

@@ -1,8 +1,11 @@
 """Stage 5, render: Jinja templates (autoescaped, StrictUndefined) with Babel catalogs
 and CLDR formatting, Markdown through Python-Markdown, sanitized by nh3.
 
-One Jinja environment per language: the language is fixed when the environment is
-made, so no page can render with another page's catalog.
+`build` is the one render path: `build`, `check`, `serve`, the benchmark and the tests
+all call it, and kembar/write.py consumes what it yields. One Jinja environment per
+language: the language is fixed when the environment is made, so no page can render with
+another page's catalog. A template reads its page's context (kembar/plan.py), the site's
+settings and vocabulary, and the pure helpers of `Renderer.make_env`: nothing else.
 """
 from __future__ import annotations
 
@@ -11,10 +14,9 @@ import hashlib
 import multiprocessing
 import re
 import sys
-import types
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 
 import jinja2
@@ -26,22 +28,16 @@ import nh3
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from babel.support import NullTranslations, Translations
 from markupsafe import Markup
 
-from . import views, worldmap
-from . import opendata, sitemap
+from . import catalogs, feeds, opendata, sitemap, urls, views, worldmap
 from .errors import ContentError
 from .model import Markdown as MarkdownDoc, PartialDate, Site, Text
 from .plan import Page, pages_by_key
+from .project import OWN_NAMES, Project
 from .resolve import Index
 
-# Each language named in its own language, as the language switch shows it.
-OWN_NAMES = {"id": "Bahasa Indonesia", "en": "English", "ja": "日本語"}
-SECTION_FOLDERS = {"sectors": "sectors", "statuses": "status", "types": "types"}
 FALLBACK_SLOT = "<!--kembar:fallback-->"
 LINK_HREF = re.compile(r'href="(partnership|place|explainer|sector|status|type|country):([^"]*)"')
 # What Markdown may produce; anything else (raw HTML from an editor) is removed.
@@ -50,34 +46,6 @@ ALLOWED_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", 
                 "dl", "dt", "dd", "del"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"},
                       **{f"h{n}": {"id"} for n in range(2, 7)}}
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where the engine's own files are: templates and catalogs (the content folder varies)."""
-
-    templates: Path
-    locales: Path
-
-    @property
-    def root(self) -> Path:
-        return self.templates.parent
-
-
-def load_translations(locales: Path, lang: str):
-    """Read locales/<lang>/LC_MESSAGES/messages.po directly (no compiled .mo in the repo)."""
-    po = locales / lang / "LC_MESSAGES" / "messages.po"
-    if not po.is_file():
-        return NullTranslations()  # the msgids are English
-    return translations_from(po.read_bytes(), lang)
-
-
-@functools.lru_cache(maxsize=16)  # the dev server makes new environments after every save
-def translations_from(po: bytes, lang: str) -> Translations:
-    buffer = BytesIO()
-    write_mo(buffer, read_po(BytesIO(po), locale=lang))  # fuzzy entries are left out, as gettext does
-    buffer.seek(0)
-    return Translations(fp=buffer)
 
 
 @functools.lru_cache(maxsize=65536)  # a pure function; each date appears on many cards
@@ -90,8 +58,35 @@ def format_partial_date(date: PartialDate, lang: str) -> str:
     return format_skeleton("y", date.first_day(), locale=lang)
 
 
+# The ids the templates (and their scripts) give parts of a page; tests/test_render.py
+# checks this list against templates/. A Markdown heading never takes one of them.
+TEMPLATE_IDS = frozenset({"main", "stage", "map", "timeline", "background", "sources", "partnerships", "latest",
+                          "guides", "files", "fields", "licence", "search", "search-unavailable", "search-input",
+                          "results", "result-count", "filter-sort", "land", "borders"})
+TEMPLATE_ID_PREFIXES = ("filter-", "todo-", "wm-")
+
+
+def heading_id(value: str, separator: str) -> str:
+    """A Markdown heading's id: its slug, as Python-Markdown makes it, unless a template uses
+    that id on the same page; then 's-' + the slug ('## Background' -> id="s-background").
+    Stable: it depends on the heading's text only."""
+    slug = slugify_unicode(value, separator)
+    return f"s-{slug}" if slug in TEMPLATE_IDS or slug.startswith(TEMPLATE_ID_PREFIXES) else slug
+
+
 MARKDOWN_OPTIONS = {"extensions": ["tables", "sane_lists", "toc"],
-                    "extension_configs": {"toc": {"slugify": slugify_unicode}}}
+                    "extension_configs": {"toc": {"slugify": heading_id}}}
+# The Python-Markdown releases QuickInline was checked against (pyproject bounds markdown to them).
+QUICK_INLINE_VERSIONS = ((3, 5), (3, 11))
+
+
+def quick_inline_fits() -> bool:
+    """QuickInline overrides a private method of Python-Markdown: only on the releases it was
+    checked against, and only while that method is still there; elsewhere the stock pass runs."""
+    version = tuple(int(n) for n in re.findall(r"\d+", markdown.__version__)[:2])
+    first, last = QUICK_INLINE_VERSIONS
+    return (first <= version <= last and hasattr(InlineProcessor, "_InlineProcessor__handleInline")
+            and hasattr(InlineProcessor, "_InlineProcessor__applyPattern"))
 
 
 class Markdowner:
@@ -99,7 +94,9 @@ class Markdowner:
 
     def __init__(self):
         self.md = markdown.Markdown(**MARKDOWN_OPTIONS)
-        self.md.treeprocessors.register(QuickInline(self.md), "inline", 20)  # in place of Python-Markdown's own
+        self.quick = quick_inline_fits()
+        if self.quick:
+            self.md.treeprocessors.register(QuickInline(self.md), "inline", 20)  # in place of Python-Markdown's own
 
     def convert(self, text: str) -> str:
         return self.md.reset().convert(text)  # Memo.html keeps the result for every page that shows it
@@ -151,33 +148,6 @@ def sanitize(html: str) -> str:
                      url_schemes={"http", "https", "mailto"}, link_rel=None)
 
 
-PASS_EVAL_CONTEXT = jinja2.pass_eval_context(lambda eval_ctx: None).jinja_pass_arg
-
-
-class Context(jinja2.runtime.Context):
-    """Jinja's template context with a quicker call(): a page calls functions ~160 times,
-    and for each call Jinja asks twice whether the function wants the context passed in
-    (a quarter of a partnership page's time). A plain function or method that does not
-    (no jinja_pass_arg) or wants only the evaluation context is called at once; anything
-    else goes the usual way."""
-
-    def call(__self, __obj, *args, **kwargs):
-        function = __obj.__func__ if type(__obj) is types.MethodType else __obj
-        if type(function) is not types.FunctionType:
-            return super().call(__obj, *args, **kwargs)
-        wants = function.__dict__.get("jinja_pass_arg")
-        if wants is PASS_EVAL_CONTEXT:  # _(): ~50 calls a page
-            args = (__self.eval_ctx, *args)
-        elif wants is not None:
-            return super().call(__obj, *args, **kwargs)
-        kwargs.pop("_block_vars", None)
-        kwargs.pop("_loop_vars", None)
-        try:
-            return __obj(*args, **kwargs)
-        except StopIteration:  # as Jinja does
-            return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
-
-
 class SharedBytecode(jinja2.BytecodeCache):
     """Compile each template once for all languages: the environments differ only in
     their globals, so the compiled code is the same."""
@@ -197,7 +167,6 @@ class SharedBytecode(jinja2.BytecodeCache):
 class Card:
     html: Markup  # with an h3 title (CARD_LEVEL)
     fallbacks: tuple  # the texts it showed in another language: the page gets the notice
-    reads: frozenset = frozenset()  # what it read, for the dev server
 
     def at(self, level: int) -> Markup:
         """The card with its title at another heading level (a card has no other heading)."""
@@ -214,49 +183,38 @@ CARD_LEVEL = 3
 @dataclass
 class Memo:
     """What a render may reuse from an earlier render of the same site: the dev server
-    keeps one across rebuilds and drops the cards an edit touched."""
+    keeps one across rebuilds and drops the cards of the partnerships an edit touched."""
 
     markdown: Markdowner = field(default_factory=Markdowner)
-    html: dict[tuple, Markup] = field(default_factory=dict)  # (Markdown, lang, base path) -> sanitized HTML
+    html: dict[tuple, Markup] = field(default_factory=dict)  # (Markdown text, lang, base path) -> sanitized HTML
     cards: dict[tuple, Card] = field(default_factory=dict)  # (lang, slug) -> card
+    bytecode: "SharedBytecode" = field(default_factory=lambda: SharedBytecode())  # compiled templates
+
 
 
 class Renderer:
     """Renders planned pages of one site; holds one Jinja environment per language."""
 
-    def __init__(self, site: Site, index: Index, pages: list[Page], project: Project, base_url: str | None = None,
-                 memo: Memo | None = None, provinces: dict | None = None, by_key: dict | None = None):
-        """`provinces` and `by_key`: views.province_index(site) and pages_by_key(pages), when the
-        caller knows them already (the dev server after a small edit)."""
-        self.site, self.index, self.project = site, index, project
+    def __init__(self, site: Site, pages: list[Page], project: Project, base_url: str | None = None,
+                 memo: Memo | None = None):
+        self.site, self.project = site, project
         self.base_url = (base_url or site.config.base_url).rstrip("/") + "/"
         self.base_path = "/" + self.base_url.split("://", 1)[-1].split("/", 1)[1]
-        self.by_key = pages_by_key(pages) if by_key is None else by_key
+        self.by_key = pages_by_key(pages)
         self.memo = memo or Memo()
         self.fallbacks: list = []  # texts the page being rendered shows in another language
-        self.bytecode = SharedBytecode()
-        self.assets = self.read_assets()
-        self.asset_urls: dict[str, str] = {}
-        self.province_index = views.province_index(site) if provinces is None else provinces
+        self.assets = read_assets(project)
+        self.asset_urls = {name.removeprefix("static/"): self.href(name) + "?v=" + hashlib.sha256(data).hexdigest()[:10]
+                           for name, data in self.assets.items()}  # a content hash: browsers never keep a stale copy
         self.envs = {lang: self.make_env(lang) for lang in site.config.languages}
         self.envs[None] = self.make_env(site.config.default_lang)
 
-    # -- assets ---------------------------------------------------------------------
-    def read_assets(self) -> dict[str, bytes]:
-        static = self.project.templates / "static"
-        assets = {"static/" + p.relative_to(static).as_posix(): p.read_bytes()
-                  for p in sorted(static.rglob("*")) if p.is_file()}
-        # One stylesheet request per page: the map's styles ride along with the site's.
-        if "static/map.css" in assets and "static/site.css" in assets:
-            assets["static/site.css"] += b"\n" + assets.pop("static/map.css")
-        return assets
+    def href(self, path: str) -> str:
+        """The URL of a path under the base URL, as links inside the site write it."""
+        return self.base_path + path
 
-    def asset(self, name: str) -> str:
-        """URL of a static file, with a content hash so browsers never keep a stale copy."""
-        if name not in self.asset_urls:  # hashed once: maps ask for world.svg on every page
-            data = self.assets["static/" + name]
-            self.asset_urls[name] = self.url("static/" + name) + "?v=" + hashlib.sha256(data).hexdigest()[:10]
-        return self.asset_urls[name]
+    def abs_url(self, path: str) -> str:
+        return self.base_url + path
 
     # -- environment ------------------------------------------------------------------
     def make_env(self, lang: str) -> jinja2.Environment:
@@ -266,29 +224,11 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-            bytecode_cache=self.bytecode,
+            bytecode_cache=self.memo.bytecode,
             auto_reload=False,  # a template never changes during one render (the dev server makes new environments)
         )
-        env.context_class = Context
-        translations = load_translations(self.project.locales, lang)
-        env.install_gettext_translations(translations, newstyle=True)
-        translated: dict[str, Markup] = {}
-
-        # The functions templates call most take no page context: Jinja makes a new context
-        # for each call of one that does from inside a loop or block. What they would have
-        # put in the page's context (texts shown in another language) goes to self.fallbacks.
-        @jinja2.pass_eval_context
-        def _(eval_ctx, string: str, **variables):
-            """Jinja's newstyle `_()` (translate, mark safe, always %-format), without its
-            two extra layers of calls: templates call it ~50 times a page."""
-            if not eval_ctx.autoescape:
-                return translations.gettext(string) % variables
-            markup = translated.get(string)
-            if markup is None:
-                markup = translated[string] = Markup(translations.gettext(string))
-            return markup % variables if variables or "%" in markup else markup  # "a" % {} is "a"
-
-        site, vocab = self.site, self.site.vocabulary
+        env.install_gettext_translations(catalogs.translations(self.project, lang), newstyle=True)
+        site, vocab, default = self.site.config, self.site.vocabulary, self.site.config.default_lang
         locale = Locale.parse(lang)
 
         def t(text: Text | None):
@@ -298,62 +238,55 @@ class Renderer:
             if text.values.get(lang):
                 return text.values[lang]
             self.fallbacks.append(text)
-            for other in site.config.languages:
+            for other in site.languages:
                 if text.values.get(other):
                     return Markup('<span lang="{}">{}</span>').format(other, text.values[other])
             return ""
 
-        def term(section: str, key: str):
-            return getattr(vocab, section)[key]
+        def url(kind: str, key: str = "", lang: str = lang, number: int = 1) -> str:
+            return self.href(urls.path(kind, key, lang, number))
 
-        def term_url(section: str, key: str) -> str:
-            return self.url(f"{lang}/{SECTION_FOLDERS[section]}/{key}/")
+        def country_name(cc: str) -> str:
+            return locale.territories.get(cc, cc)
 
+        def card(entry: views.Entry, heading_level: int) -> Markup:
+            """A partnership's card: the same on every list of a language, so rendered once."""
+            found = self.card_for(lang, entry)
+            self.fallbacks.extend(found.fallbacks)
+            return found.at(heading_level)
+
+        # Everything here is a pure function of its arguments, the language, the site's
+        # settings and vocabulary, and the project's files: no content beyond the page's context.
         env.globals.update(
-            _=_, lang=lang, site=site.config, vocab=vocab, index=self.index,
-            url=self.url, abs_url=self.abs_url, asset=self.asset, t=t, term=term, term_url=term_url,
-            places=site.places, partnerships=site.partnerships, explainers=site.explainers,
+            lang=lang, site=site, vocab=vocab, t=t, url=url, href=self.href, abs_url=self.abs_url, card=card,
+            asset=self.asset_urls.__getitem__, term=lambda section, key: getattr(vocab, section)[key],
             date=lambda d: format_partial_date(d, lang) if d else "",
             number=lambda n: format_decimal(n, locale=lang),
-            country_name=lambda cc: locale.territories.get(cc, cc),
+            country_name=country_name,
             own_name=lambda code: OWN_NAMES.get(code) or Locale.parse(code).get_display_name(code),
             markdown=lambda doc: self.render_markdown(doc, lang),
             # A fragment rendered in another language's catalog (the root 404 shows all three).
             render_in=lambda code, name: Markup(self.render_apart(self.envs[code].get_template(name))[0]),
-            page_url=lambda key, to=lang: self.url(self.by_key[key][to].path),
-            # Maps, their legend and the directory's province facet (kembar/views.py).
-            partnership_map=lambda slugs, **kw: Markup(views.partnership_map(
-                site, slugs, lang=lang, url=self.url, country_name=lambda cc: locale.territories.get(cc, cc),
-                status_label=lambda s: views.plain(vocab.statuses[s].label, lang, site.config.default_lang),
-                land_href=self.asset("world.svg") if "static/world.svg" in self.assets else None, **kw)),
+            partnership_map=lambda listed, **kw: Markup(views.partnership_map(
+                listed, lang=lang, default=default, url=url, country_name=country_name,
+                status_label=lambda s: views.plain(vocab.statuses[s].label, lang, default),
+                land_href=self.asset_urls.get("world.svg"), **kw)),
             map_samples=lambda statuses: [(s, Markup(svg)) for s, svg in worldmap.legend_items(statuses)],
-            province_of=self.province_index.get,
-            stage_steps=lambda p: views.steps(p, vocab.statuses),
-            provinces=lambda: views.provinces(self.province_index),
             # Markdown under a page's own h2 (a partnership's narrative): its ## become h3.
             demote=lambda html: Markup(re.sub(r"<(/?)h([2-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", str(html))),
+            path=lambda kind, key="", number=1: urls.path(kind, key, lang, number),  # for absolute URLs: abs_url(path(...))
+            text_in=lambda text: feeds.pick(text, lang, site.languages), feed_updated=feeds.feed_updated,
             list_of=lambda items: Markup(format_list([Markup.escape(i) for i in items], locale=lang)) if items else "",
         )
-        env.filters["page_url"] = lambda key: self.url(self.by_key[tuple(key)][lang].path)
-
-        def card(slug: str, heading_level: int) -> Markup:
-            """A partnership's card: the same on every list of a language, so rendered once."""
-            found = self.card_for(lang, slug)
-            self.fallbacks.extend(found.fallbacks)
-            self.reuse(found)
-            return found.at(heading_level)
-
-        env.globals["card"] = card
         return env
 
-    def card_for(self, lang: str, slug: str) -> Card:
-        if (lang, slug) not in self.memo.cards:
-            self.memo.cards[lang, slug] = self.render_card(self.envs[lang], slug)
-        return self.memo.cards[lang, slug]
-
-    def render_card(self, env: jinja2.Environment, slug: str) -> Card:
-        html, fallbacks = self.render_apart(env.get_template("_card.html"), slug=slug, heading_level=CARD_LEVEL)
-        return Card(Markup(html), fallbacks)
+    def card_for(self, lang: str, entry: views.Entry) -> Card:
+        key = (lang, entry.slug)
+        if key not in self.memo.cards:
+            html, fallbacks = self.render_apart(self.envs[lang].get_template("_card.html"), entry=entry,
+                                                heading_level=CARD_LEVEL)
+            self.memo.cards[key] = Card(Markup(html), fallbacks)
+        return self.memo.cards[key]
 
     def render_apart(self, template: jinja2.Template, **context) -> tuple[str, tuple]:
         """A fragment (a card, another language's text) with its own list of fallbacks."""
@@ -363,20 +296,6 @@ class Renderer:
         finally:
             self.fallbacks = outer
 
-    def reuse(self, card: "Card") -> None:
-        """Called whenever a page shows a card (the dev server notes what the card read)."""
-
-    def url(self, path: str) -> str:
-        return self.base_path + path
-
-    def abs_url(self, path: str) -> str:
-        return self.base_url + path
-
-    def link_target(self, scheme: str, target: str, lang: str) -> str:
-        folder = {"partnership": "partnerships", "place": "places", "explainer": "explainers",
-                  "sector": "sectors", "status": "status", "type": "types", "country": "countries"}[scheme]
-        return self.url(f"{lang}/{folder}/{target.lower() if scheme == 'country' else target}/")
-
     def render_markdown(self, doc: MarkdownDoc, lang: str) -> Markup:
         key = (doc.text, lang, self.base_path)  # what the HTML depends on
         if key not in self.memo.html:
@@ -384,9 +303,12 @@ class Renderer:
                 html = self.memo.markdown.convert(doc.text)
             except Exception as e:  # validate bounds nesting and length; this is the last guard
                 raise ContentError(doc.path, doc.line, 1, f"cannot convert this Markdown ({type(e).__name__})") from None
-            html = LINK_HREF.sub(lambda m: f'href="{self.link_target(m.group(1), m.group(2), lang)}"', html)
+            html = LINK_HREF.sub(lambda m: f'href="{self.link_target(m[1], m[2], lang)}"', html)
             self.memo.html[key] = Markup(sanitize(html))
         return self.memo.html[key]
+
+    def link_target(self, scheme: str, target: str, lang: str) -> str:
+        return self.href(urls.path(urls.LINK_SCHEMES[scheme], target, lang))
 
     # -- pages ----------------------------------------------------------------------------
     def render(self, page: Page) -> bytes:
@@ -398,7 +320,7 @@ class Renderer:
             "fallbacks": [],
             "alternates": [(lang, self.abs_url(p.path)) for lang, p in versions.items() if lang and p.translated],
             "x_default": self.abs_url("" if page.key == ("home",) or default is None else default.path),
-            "switch": [(lang, self.url(p.path)) for lang, p in versions.items() if lang],
+            "switch": [(lang, self.href(p.path)) for lang, p in versions.items() if lang],
             **page.context,
         }
         self.fallbacks = context["fallbacks"]  # t() and card() add to it
@@ -426,6 +348,16 @@ class Renderer:
         return ContentError(shown, line or 1, 1, message, source.strip())
 
 
+def read_assets(project: Project) -> dict[str, bytes]:
+    static = project.templates / "static"
+    assets = {"static/" + p.relative_to(static).as_posix(): p.read_bytes()
+              for p in sorted(static.rglob("*")) if p.is_file()}
+    # One stylesheet request per page: the map's styles ride along with the site's.
+    if "static/map.css" in assets and "static/site.css" in assets:
+        assets["static/site.css"] += b"\n" + assets.pop("static/map.css")
+    return assets
+
+
 def template_frame(tb, templates: Path) -> tuple[str | None, int | None]:
     """The innermost traceback frame inside a template (Jinja maps it to template lines)."""
     found = (None, None)
@@ -438,85 +370,87 @@ def template_frame(tb, templates: Path) -> tuple[str | None, int | None]:
     return found
 
 
-def render_site(site: Site, index: Index, pages: list[Page], project: Project, base_url: str | None = None) -> dict[str, bytes]:
-    """The whole site in memory: output path -> bytes (tests, the dev server, --strict checks)."""
-    outputs: dict[str, bytes] = {}
-    render_into(outputs.__setitem__, site, index, pages, project, base_url)
-    return outputs
-
-
-def render_into(put, site: Site, index: Index, pages: list[Page], project: Project,
-                base_url: str | None = None, jobs: int = 1) -> None:
-    """Render every file of the site and hand each to put(path, bytes), in plan order.
-    With jobs > 1 the pages are shared among forked processes (the renders are
-    independent); `put` must then be a function that writes to disk, since each
-    process calls its own copy. The bytes are the same whatever the number of jobs."""
+def build(site: Site, index: Index, pages: list[Page], project: Project, base_url: str | None = None,
+          jobs: int = 1, memo: Memo | None = None, only: list[Page] | None = None,
+          assets: bool = True, data: bool = True) -> Iterator[tuple[str, bytes]]:
+    """The one render path: the site's files as (path, bytes): the static files, then the
+    pages in plan order, then the sitemap and open data. `only`: render just these of the
+    planned `pages` (the dev server's pages an edit changed; it keeps its `memo` across
+    rebuilds). With jobs > 1 the cards, then the pages, are rendered by forked processes;
+    the order and the bytes are the same whatever the number of jobs."""
     check_paths(pages)
-    renderer = Renderer(site, index, pages, project, base_url)
-    for name, data in renderer.assets.items():
-        put(name, data)
-    def write_data() -> None:
-        for part in data_files(site, index, pages, renderer.base_url):
-            for name, data in part.items():
-                put(name, data)
-
-    if jobs > 1 and len(pages) > PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
-        shares = jobs * SHARES_PER_JOB
-        # Every card first, shared out, so that no two processes render the same card for
-        # their lists; the page renders then inherit them all.
-        cards = [(lang, slug) for slug in site.partnerships for lang in site.config.languages]
-
-        def card_task(k: int) -> dict | ContentError:
-            try:
-                return {key: renderer.card_for(*key) for key in cards[k::shares]}
-            except ContentError as error:
-                return error
-
-        for made in forked(card_task, shares, jobs):
-            if isinstance(made, ContentError):
-                raise made
-            renderer.memo.cards.update(made)
-
-        def task(k: int) -> ContentError | None:  # task 0 makes the data files, the others pages
-            try:
-                if k == 0:
-                    write_data()
-                for page in pages[k - 1::shares] if k else ():  # interleaved: the few long lists spread out
-                    put(page.file, renderer.render(page))
-            except ContentError as error:
-                return error
-            return None
-
-        for error in forked(task, shares + 1, jobs):
-            if error:
-                raise error
-    else:
-        for page in pages:
-            put(page.file, renderer.render(page))
-        write_data()
-
-
-PARALLEL_FROM = 50  # pages; fewer are rendered faster than processes start
-SHARES_PER_JOB = 4  # smaller shares: a process that finishes early takes the next one
-_job = None  # the function forked() runs, inherited by its processes
-
-
-def forked(job, tasks: int, jobs: int) -> list:
-    """[job(0), ..., job(tasks - 1)], run by `jobs` forked processes. The processes inherit
-    the site and the renderer, so nothing is copied on the way in; job's result is pickled
-    on the way out. A ContentError must be returned, not raised: the pool would set
-    __cause__ on it, which a frozen dataclass refuses (and the pool then hangs)."""
-    global _job
-    _job = job
+    renderer = Renderer(site, pages, project, base_url, memo)
+    rendered = pages if only is None else only
+    if assets:
+        yield from renderer.assets.items()
+    # Templates compiled here, before any process is forked: each inherits them (and a
+    # dev server's next build finds them in its memo).
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_run_job, range(tasks), chunksize=1)
+        for lang, name in sorted({(page.lang or "", page.template) for page in rendered}):
+            for template in (name, "_card.html", "_fallback.html"):
+                renderer.envs[lang or None].get_template(template)
+    except jinja2.TemplateSyntaxError as e:
+        raise renderer.template_error(e.filename, e.lineno, f"template syntax error: {e.message}") from None
+    # Every card first, shared out, so that no two processes render the same card for their
+    # lists; the pages' processes are forked after, and inherit them all.
+    listed = {(page.lang, entry.slug): entry for page in rendered for entry in page.context.get("listed", ())}
+    todo = [key for key in listed if key not in renderer.memo.cards]
+    made = in_order(lambda key: renderer.card_for(key[0], listed[key]), todo, jobs)
+    renderer.memo.cards.update(zip(todo, made))
+    for page, html in zip(rendered, in_order(renderer.render, rendered, jobs)):
+        yield page.file, html
+    if data:
+        yield "sitemap.xml", sitemap.sitemap(site, pages, renderer.base_url)
+        yield "robots.txt", sitemap.robots(renderer.base_url)
+        yield from opendata.files(site, index, renderer.base_url).items()
+
+
+PARALLEL_FROM = 200  # items; fewer are rendered faster than processes start (measured: 66 pages, 35-230 ms forked, 40-60 ms not)
+
+
+def in_order(function, items: list, jobs: int) -> Iterator:
+    """function(item) for every item, in order. With jobs > 1, forked processes share the
+    items (the k-th takes every jobs-th one), inheriting everything `function` needs, so
+    nothing is copied on the way in; each result comes back pickled through a pipe, and
+    they are read round the processes in turn, so the order is the items' order."""
+    if jobs <= 1 or len(items) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(function, items)
+        return
+    fork = multiprocessing.get_context("fork")
+    workers, pipes = [], []
+    for k in range(jobs):
+        receive, send = fork.Pipe(duplex=False)
+        worker = fork.Process(target=work, args=(function, items[k::jobs], send), daemon=True)
+        worker.start()
+        send.close()
+        workers.append(worker)
+        pipes.append(receive)
+    try:
+        for i in range(len(items)):
+            ok, value = pipes[i % jobs].recv()
+            if not ok:
+                raise value
+            yield value
     finally:
-        _job = None
+        for worker in workers:
+            worker.kill()
+            worker.join()
+        for pipe in pipes:
+            pipe.close()
 
 
-def _run_job(share: int):
-    return _job(share)
+def work(function, items: list, pipe) -> None:
+    """A forked process's share: each result, or the error that stopped it (then nothing more)."""
+    for item in items:
+        try:
+            pipe.send((True, function(item)))
+        except ContentError as error:
+            pipe.send((False, error))
+            return
+        except Exception as error:  # a bug: the parent raises it with the worker's traceback
+            pipe.send((False, RuntimeError("".join(traceback.format_exception(error)))))
+            return
+    pipe.close()
 
 
 def check_paths(pages: list[Page]) -> None:
@@ -527,12 +461,3 @@ def check_paths(pages: list[Page]) -> None:
             raise ContentError(page.sources[0] if page.sources else "content", 1, 1,
                                f"two pages would be written to {page.file}")
         seen.add(page.file)
-
-
-def data_files(site: Site, index: Index, pages: list[Page], base_url: str,
-               kept: dict | None = None) -> Iterator[dict[str, bytes]]:
-    """Files made from the data, not from templates: /sitemap.xml and /robots.txt, then /data/*.
-    (The dev server makes them again after every edit, reusing the open data lines `kept`,
-    and lets a save go first between the two parts.)"""
-    yield {"sitemap.xml": sitemap.sitemap(site, pages, base_url), "robots.txt": sitemap.robots(base_url)}
-    yield opendata.files(site, index, base_url, kept)

@@ -37,18 +37,20 @@ def indexed_glob(lang: str) -> str:
     return f"{lang}/{{{','.join(INDEXED_SECTIONS)}}}/*/index.html"
 
 
-def index_site(folder: Path, languages) -> None:
-    """Index the built site in `folder`, writing folder/pagefind/. Raises SearchIndexError.
+def index_site(folder: Path, languages, output: Path | None = None) -> None:
+    """Index the built site in `folder`, writing folder/pagefind/ (or `output`: the dev
+    server makes the next index beside the one it serves). Raises SearchIndexError.
 
     One Pagefind run per language, over the pages it indexes: Pagefind holds all it indexes
     in memory until it writes (at N=10,000 5.2 GB for the three languages at once, 3.3 GB for
     Japanese alone), and the list pages it would otherwise read (the directory alone is
     15 MB a language there) have nothing to index. Each run writes its own language's files;
     the entry file, which each run rewrites, is made to name them all."""
-    entry_path = folder / BUNDLE / "pagefind-entry.json"
+    bundle = output or folder / BUNDLE
+    entry_path = bundle / "pagefind-entry.json"
     entry, found = {}, {}
     for lang in languages:
-        result = subprocess.run([executable(), "--site", str(folder), "--output-subdir", BUNDLE, "--silent",
+        result = subprocess.run([executable(), "--site", str(folder), "--output-path", str(bundle), "--silent",
                                  "--glob", indexed_glob(lang)], capture_output=True, text=True)
         if result.returncode != 0:
             raise SearchIndexError(f"Pagefind failed (exit {result.returncode}):\n{result.stderr or result.stdout}")
@@ -59,7 +61,7 @@ def index_site(folder: Path, languages) -> None:
         raise SearchIndexError(f"Pagefind wrote no {entry_path}")
     entry["languages"] = found
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    make_stable(folder / BUNDLE)
+    make_stable(bundle)
 
 
 # -- deterministic output ------------------------------------------------------------------

@@ -15,6 +15,7 @@ from .model import Site
 from .plan import Page, pages_by_key
 
 NOT_LISTED = {("404",)}  # pages that exist but are not content
+SITE_WIDE = ("chooser", "home", "data")  # pages about every partnership: dated by the newest
 
 
 def indexable(page: Page) -> bool:
@@ -37,10 +38,10 @@ def alternates(page: Page, by_key: dict, default_lang: str) -> list[tuple[str, s
 def lastmod(page: Page, as_of: dict[str, tuple]) -> str | None:
     """as_of: (year, month, day) of each partnership's as-of date, as first_day() reads it."""
     context = page.context
-    if "p" in context:
-        day = as_of[context["p"].slug]
+    if "entry" in context:
+        day = as_of[context["entry"].slug]
     else:
-        slugs = as_of if page.key == ("chooser",) else context.get("listed") or ()
+        slugs = as_of if page.key[0] in SITE_WIDE else (entry.slug for entry in context.get("listed", ()))
         day = max(map(as_of.__getitem__, slugs), default=None)  # tuples compare quicker than dates
     return day and datetime.date(*day).isoformat()
 

@@ -1,6 +1,7 @@
-"""What the reader-facing templates compute from the site beyond the indexes:
-the map of a set of partnerships, the Indonesian province each belongs to, and the
-stages a partnership went through.
+"""The small view objects that page contexts are made of (kembar/plan.py puts them
+together): a partnership as lists show it (`Entry`), a page of a long list (`Pager`),
+the Indonesian province each partnership belongs to, the stages a partnership went
+through, and the map of a set of partnerships.
 
 Templates own every UI string; these functions take the words they need (map
 title and description) from the template and the names from the content.
@@ -14,7 +15,7 @@ from typing import Callable
 from markupsafe import Markup
 
 from . import worldmap
-from .model import PartialDate, Partnership, Site, Text
+from .model import PartialDate, Partnership, Place, Site, Text
 
 PROVINCE_KINDS = ("province", "special-region")
 # Words that name the level of government, not the province: "Provinsi Bali" is "Bali".
@@ -26,6 +27,47 @@ class Province:
     key: str  # a filter value: the province's place slug, or the kebab-cased region name
     names: Text
     place: str | None  # slug of the province's place page, if the site has one
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A partnership as a card, a map line or a feed entry shows it: the record and its two places."""
+    p: Partnership
+    a: Place
+    b: Place
+    province: Province | None
+
+    @property
+    def slug(self) -> str:
+        return self.p.slug
+
+
+def entries(site: Site, provinces: dict[str, Province | None]) -> dict[str, Entry]:
+    return {slug: Entry(p, site.places[p.parties[0]], site.places[p.parties[1]], provinces[slug])
+            for slug, p in site.partnerships.items()}
+
+
+PAGE_SIZE = 100  # cards on one page of a list: ~15 KB compressed, however big the site
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Page `number` of `count` of a list (kind and key name the list's pages: kembar/urls.py)."""
+    kind: str
+    key: str
+    number: int
+    count: int
+    total: int  # items on all pages
+
+
+def paginate(items: tuple, kind: str, key: str = "") -> list[tuple[tuple, Pager]]:
+    """The items split into pages, each with its pager; an empty list is one empty page."""
+    count = max(1, -(-len(items) // PAGE_SIZE))
+    return [(items[n * PAGE_SIZE:(n + 1) * PAGE_SIZE], Pager(kind, key, n + 1, count, len(items)))
+            for n in range(count)]
+
+
+MAP_LIMIT = 300  # lines on one map: a map of the whole site shows the latest this many
 
 
 # The official stages (PP 28/2018, Permendagri 25/2020), shown as a step indicator.
@@ -98,30 +140,41 @@ def provinces(index: dict[str, Province | None]) -> dict[str, Province]:
     return {p.key: p for p in sorted((p for p in index.values() if p), key=lambda p: p.key)}
 
 
-def partnership_map(site: Site, slugs, *, lang: str, url: Callable[[str], str],
+def facets(index, province_index: dict[str, Province | None]) -> dict:
+    """The directory's filters: how many partnerships each term, country and province has
+    (terms with none are left out; statuses and types keep the vocabulary's order)."""
+    counts: dict[str, int] = {}
+    for province in province_index.values():
+        if province:
+            counts[province.key] = counts.get(province.key, 0) + 1
+    count = lambda by: {key: len(slugs) for key, slugs in by.items() if slugs}  # noqa: E731
+    return {"statuses": count(index.by_status), "types": count(index.by_type), "sectors": count(index.by_sector),
+            "countries": count(index.by_country),
+            "provinces": tuple((province, counts[key]) for key, province in provinces(province_index).items())}
+
+
+def partnership_map(listed, *, lang: str, default: str, url: Callable[..., str],
                     country_name: Callable[[str], str], status_label: Callable[[str], str],
                     title: str, desc: str, highlight: str | None = None, land_href: str | None = None) -> str:
-    """Inline SVG map of the given partnerships: a dot per party with a location (linked to
+    """Inline SVG map of the given entries: a dot per party with a location (linked to
     its place page), a line per partnership (linked to its page), named in the page's language.
     land_href: URL of the shared world.svg whose outlines the map <use>s (see kembar/worldmap.py)."""
     # Words from the templates arrive as Markup (escaped); the map escapes them itself.
     title, desc = (Markup(w).striptags() if hasattr(w, "__html__") else str(w) for w in (title, desc))
-    default = site.config.default_lang
     points, lines = {}, []
-    for slug in slugs:
-        p = site.partnerships[slug]
-        parties = [site.places[s] for s in p.parties]
+    for entry in listed:
+        parties = (entry.a, entry.b)
         for place in parties:
             if place.location and place.slug not in points:
                 points[place.slug] = {
                     "key": place.slug, "lat": place.location[0], "lon": place.location[1],
                     "label": f"{plain(place.names, lang, default)} ({country_name(place.country)})",
-                    "href": url(f"{lang}/places/{place.slug}/"),
+                    "href": url("place", place.slug),
                 }
-        if all(place.location for place in parties):
+        if entry.a.location and entry.b.location:
             a, b = (plain(place.names, lang, default) for place in parties)
-            lines.append({"from": p.parties[0], "to": p.parties[1], "status": p.status,
-                          "label": f"{a} – {b}: {status_label(p.status)}",
-                          "href": url(f"{lang}/partnerships/{slug}/")})
+            lines.append({"from": entry.a.slug, "to": entry.b.slug, "status": entry.p.status,
+                          "label": f"{a} – {b}: {status_label(entry.p.status)}",
+                          "href": url("partnership", entry.slug)})
     shared = {"land_href": land_href} if land_href else {}  # without it the map embeds its outlines
     return worldmap.render_map(list(points.values()), lines, title=title, desc=desc, highlight=highlight, **shared)

@@ -16,10 +16,9 @@ from pathlib import Path
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 
 
-def write(outputs, out: Path, after=None) -> None:
-    """Write `outputs` as the folder `out`, atomically replacing it. `outputs` is either
-    path -> bytes, or a function that writes the site into the folder it is given (the
-    big-site build renders straight to disk instead of holding every page in memory).
+def write(files, out: Path, after=None) -> None:
+    """Write `files` ((path, bytes) pairs, as kembar/render.py's build yields them, each
+    written as it comes) as the folder `out`, atomically replacing it.
 
     `after(folder)` runs on the finished folder before the swap (e.g. the search indexer);
     if it raises, nothing is replaced."""
@@ -27,11 +26,8 @@ def write(outputs, out: Path, after=None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        if callable(outputs):
-            outputs(fresh)
-        else:
-            for name, data in sorted(outputs.items()):
-                write_file(fresh, name, data)
+        for name, data in files.items() if isinstance(files, Mapping) else files:
+            write_file(fresh, name, data)
         if after:
             after(fresh)
         os.chmod(fresh, 0o755)
@@ -155,3 +151,17 @@ def remove_stale(out: Path, built, previous=None) -> list[str]:
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return removed
+
+
+def check_folders(content: Path, out: Path, project) -> str | None:
+    """The output folder is emptied of anything the build does not make: never let it be
+    (or contain) the content, the templates or the project itself, nor a file."""
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file, not a folder; choose another --out"
+    out = out.resolve()
+    for name, folder in (("content", content), ("templates", project.templates),
+                         ("locales", project.locales), ("project", project.root)):
+        folder = folder.resolve()
+        if out == folder or folder.is_relative_to(out) or (name != "project" and out.is_relative_to(folder)):
+            return f"the output folder {out} would overwrite the {name} folder; choose another --out"
+    return None

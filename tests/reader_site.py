@@ -373,7 +373,7 @@ def reader_bundled(tmp_path_factory):
     from kembar import pipeline
     from kembar.write import write
 
-    _, outputs, errors = pipeline.build(ROOT / "content", base_url=BASE_URL)
+    _, outputs, errors = pipeline.in_memory(ROOT / "content", base_url=BASE_URL)
     assert errors == [], errors
     www = tmp_path_factory.mktemp("reader-bundled") / "www"
     write(outputs, www / "kota-kembar")

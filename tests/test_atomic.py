@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kembar import cli, pipeline, search
-from kembar.render import Project
+from kembar.project import Project
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

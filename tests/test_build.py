@@ -29,7 +29,7 @@ def internal_targets(outputs, base_path):
     ("https://example.org", "/"),
 ])
 def test_every_internal_link_and_asset_resolves_under_the_base_path(make_site, base_url, base_path):
-    _, outputs, errors = pipeline.build(make_site(), base_url=base_url)
+    _, outputs, errors = pipeline.in_memory(make_site(), base_url=base_url)
     assert errors == []
     checked = 0
     for page, url, path in internal_targets(outputs, base_path):

@@ -173,7 +173,7 @@ def workspace(tmp_path_factory):
 
 
 def test_the_base_site_builds(workspace):
-    _, outputs, errors = pipeline.build(workspace / "content")
+    _, outputs, errors = pipeline.in_memory(workspace / "content")
     assert errors == [] and outputs
 
 
@@ -186,7 +186,7 @@ def test_mutated_content_builds_or_reports_positions(workspace, mutation):
     target = workspace / "content" / name
     try:
         target.write_bytes(data)
-        _, outputs, errors = pipeline.build(workspace / "content")
+        _, outputs, errors = pipeline.in_memory(workspace / "content")
         if outputs is None:
             check_errors(workspace, errors)
         else:

@@ -31,7 +31,7 @@ FILES = [
 
 def build_fixture_site() -> dict[str, bytes]:
     with tempfile.TemporaryDirectory() as folder:
-        _, outputs, errors = pipeline.build(fixture_site.write_site(Path(folder), fixture_site.SITE))
+        _, outputs, errors = pipeline.in_memory(fixture_site.write_site(Path(folder), fixture_site.SITE))
     assert errors == []
     return outputs
 

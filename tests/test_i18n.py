@@ -12,7 +12,8 @@ import pytest
 from kembar import i18n, pipeline
 from kembar.cli import main
 from kembar.load import load
-from kembar.render import Project, load_translations
+from kembar.catalogs import translations as catalog_translations
+from kembar.project import Project
 from kembar.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,7 +225,7 @@ def test_strict_fails_on_an_untranslated_field_and_plain_only_warns(make_site, t
 
 
 def test_the_translations_page_lists_what_each_language_lacks(make_site, catalogs):
-    site, outputs, errors = pipeline.build(make_site(UNTRANSLATED), Project(ROOT / "templates", catalogs.locales))
+    site, outputs, errors = pipeline.in_memory(make_site(UNTRANSLATED), Project(ROOT / "templates", catalogs.locales))
     assert errors == []
     for lang in ("id", "en", "ja"):
         assert f"{lang}/translations/index.html" in outputs
@@ -278,7 +279,7 @@ def test_extract_and_update_mark_new_and_changed_strings_for_translators(babel_p
     assert '#~ msgid "Home"\n#~ msgstr "Beranda"' in text
 
     # The build reads the .po directly and, like gettext, ignores the fuzzy translation.
-    translations = load_translations(project.locales, "id")
+    translations = catalog_translations(project, "id")
     assert translations.gettext("All partnerships") == "All partnerships"
     assert not list(project.locales.rglob("*.mo"))
 
@@ -300,7 +301,7 @@ def test_extract_and_update_mark_new_and_changed_strings_for_translators(babel_p
     text = po.read_text(encoding="utf-8")
     assert '#| msgid "Partnerships"' not in text and '# | msgid "Partnerships"' not in text
     assert 'msgid "All partnerships"\nmsgstr "Kerja sama"' in text
-    assert load_translations(project.locales, "id").gettext("All partnerships") == "Kerja sama"
+    assert catalog_translations(project, "id").gettext("All partnerships") == "Kerja sama"
 
 
 def test_compiled_catalogs_are_never_committed():

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from kembar import cli, pipeline
-from kembar.render import Project
+from kembar.project import Project
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -123,7 +123,7 @@ def test_a_file_of_tens_of_megabytes_is_refused_unread(tmp_path):
     with open(content / "places/fujisawa.yaml", "w", encoding="utf-8") as f:
         for _ in range(30):  # written in pieces: the test itself stays small too
             f.write("names: '" + "x" * (1 << 20) + "'\n")
-    (_, _, errors), peak = peak_memory(lambda: pipeline.build(content))
+    (_, _, errors), peak = peak_memory(lambda: pipeline.in_memory(content))
     assert [str(e) for e in errors] == [
         "content/places/fujisawa.yaml:1:1: file is 30.0 MB; content files must be under 1 MB"]
     assert peak < 8 * 1024 * 1024  # the file is 30 MB: it was never read
@@ -131,7 +131,7 @@ def test_a_file_of_tens_of_megabytes_is_refused_unread(tmp_path):
 
 def test_a_billion_laughs_costs_nothing(tmp_path):
     content = apply_case("yaml-billion-laughs", tmp_path)
-    (_, _, errors), peak = peak_memory(lambda: pipeline.build(content))
+    (_, _, errors), peak = peak_memory(lambda: pipeline.in_memory(content))
     assert [str(e) for e in errors] == expected_lines("yaml-billion-laughs")
     assert peak < 8 * 1024 * 1024  # expanded, it would be 10^9 strings
 
@@ -139,7 +139,7 @@ def test_a_billion_laughs_costs_nothing(tmp_path):
 def test_a_file_of_a_million_values_stops_at_the_limit(tmp_path):
     content = apply_case("empty-file", tmp_path)
     (content / "places/fujisawa.yaml").write_text("names: [" + "0," * 500_000 + "0]\n", encoding="utf-8")
-    (_, _, errors), peak = peak_memory(lambda: pipeline.build(content))
+    (_, _, errors), peak = peak_memory(lambda: pipeline.in_memory(content))
     assert [(e.path, e.line, e.message) for e in errors] == [
         ("content/places/fujisawa.yaml", 1, "more than 20,000 values in one file; split it up")]
     assert peak < 32 * 1024 * 1024  # composing all of it took 280 MB
@@ -168,16 +168,13 @@ def test_markdown_that_would_crash_python_markdown_is_a_content_error(tmp_path):
     """validate bounds nesting; should anything get past it, render reports it at the file."""
     from kembar.load import load
     from kembar.model import Markdown
-    from kembar.plan import plan
     from kembar.render import Renderer
-    from kembar.resolve import resolve
     from kembar.validate import validate
     from kembar.errors import ContentError
 
     site, errors = validate(load(BASE / "content")[0])
     assert errors == []
-    index = resolve(site)
-    renderer = Renderer(site, index, plan(site, index), pipeline.PROJECT)
+    renderer = Renderer(site, pipeline.planned(site).pages, pipeline.PROJECT)
     with pytest.raises(ContentError) as raised:
         renderer.render_markdown(Markdown("- " * 5000 + "x\n", "content/explainers/x.en.md", 5), "en")
     assert str(raised.value) == "content/explainers/x.en.md:5:1: cannot convert this Markdown (RecursionError)"
@@ -194,7 +191,7 @@ def test_a_link_out_of_the_content_folder_is_refused(tmp_path):
     (content / "places/fujisawa.yaml").unlink()
     (content / "places/fujisawa.yaml").symlink_to(secret)
     (content / "places/osaka.yaml").symlink_to("fujisawa.yaml")  # inside, to a file outside
-    _, _, errors = pipeline.build(content)
+    _, _, errors = pipeline.in_memory(content)
     assert [str(e) for e in errors] == [
         "content/places/fujisawa.yaml:1:1: a link to a file outside the content folder; copy the file in instead",
         "content/places/osaka.yaml:1:1: a link to a file outside the content folder; copy the file in instead"]
@@ -206,7 +203,7 @@ def test_a_link_inside_the_content_folder_is_read(tmp_path):
     (content / "places/fujisawa.yaml").unlink()
     (content / "places/fujisawa.yaml").symlink_to((BASE / "content/places/fujisawa.yaml").read_text()
                                                   and (content / "places/jepara.yaml"))
-    _, _, errors = pipeline.build(content)
+    _, _, errors = pipeline.in_memory(content)
     assert errors == []
 
 
@@ -230,7 +227,7 @@ def test_an_unreadable_file_is_a_content_error(tmp_path, monkeypatch):
         return real_open(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "open", refuse)
-    _, _, errors = pipeline.build(content)
+    _, _, errors = pipeline.in_memory(content)
     assert [str(e) for e in errors] == ["content/places/fujisawa.yaml:1:1: cannot read the file: Permission denied"]
 
 
@@ -256,9 +253,9 @@ def test_editor_file_styles_build_byte_identical_output(style, tmp_path):
         changed += data != path.read_bytes()
         path.write_bytes(data)
     assert changed == len(list((clean / "content").rglob("*.*"))) >= 14
-    _, first, errors = pipeline.build(clean / "content")
+    _, first, errors = pipeline.in_memory(clean / "content")
     assert errors == []
-    _, second, errors = pipeline.build(edited / "content")
+    _, second, errors = pipeline.in_memory(edited / "content")
     assert errors == []
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []

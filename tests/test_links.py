@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kembar import cli, links, pipeline
-from kembar.render import Project
+from kembar.project import Project
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -28,7 +28,7 @@ def site_with(tmp_path: Path, explainer_extra: str = "") -> Path:
 
 
 def dead_links(content: Path, base_url=None, project=pipeline.PROJECT, tamper=None):
-    site, outputs, errors = pipeline.build(content, project, base_url)
+    site, outputs, errors = pipeline.in_memory(content, project, base_url)
     assert errors == []
     if tamper:
         tamper(outputs)
@@ -42,7 +42,7 @@ def test_the_base_site_has_no_dead_link(tmp_path, base_url):
 
 def test_the_check_follows_every_kind_of_link():
     """Links, assets, feeds, hreflang, sitemap, open data and robots.txt are all read."""
-    site, outputs, _ = pipeline.build(BASE)
+    site, outputs, _ = pipeline.in_memory(BASE)
     target = links.Target(outputs, site.config.base_url)
     page = links.parse_html(outputs["en/partnerships/badung-fujisawa/index.html"])
     urls = [url for url, _, _ in page.links]
@@ -86,7 +86,7 @@ def test_a_dead_link_made_by_a_template_points_at_the_template(tmp_path):
     shutil.copytree(REPO / "templates", templates)
     home = templates / "home.html"
     home.write_text(home.read_text(encoding="utf-8").replace(
-        "{% block main %}", "{% block main %}<a href=\"{{ url(lang ~ '/no-such-page/') }}\">x</a>", 1), encoding="utf-8")
+        "{% block main %}", "{% block main %}<a href=\"{{ href(lang ~ '/no-such-page/') }}\">x</a>", 1), encoding="utf-8")
     project = Project(templates, REPO / "locales")
     assert dead_links(site_with(tmp_path), project=project) == [
         f"templates/home.html:1:1: dead link /kota-kembar/{lang}/no-such-page/ on {lang}/: "
@@ -123,8 +123,19 @@ def test_build_strict_refuses_dead_links_and_keeps_the_previous_site(tmp_path, c
     assert cli.main(["build", "--no-search", "--content", str(content), "--out", str(out)]) == 0  # only --strict checks
 
 
-def test_a_heading_that_repeats_an_id_of_the_page_is_found(tmp_path):
-    """'## Main' makes id="main", which the layout's <main> (the skip link's target) has."""
+def test_a_heading_named_like_a_part_of_the_page_keeps_its_own_id(tmp_path):
+    """'## Main' would make id="main", which the layout's <main> (the skip link's target) has:
+    it gets "s-main", and a link to it says so; #main is still the layout's."""
+    content = site_with(tmp_path, "\n## Main\n\nText [up](#s-main) [skip](#main).\n")
+    assert dead_links(content) == []
+    _, outputs, _ = pipeline.in_memory(content)
+    page = outputs["en/explainers/what-is-a-sister-city/index.html"].decode()
+    assert '<h2 id="s-main">Main</h2>' in page and page.count('id="main"') == 1
+
+
+def test_a_repeated_id_is_found(tmp_path, monkeypatch):
+    """Should a template and Markdown ever agree on an id again, the check says so."""
+    monkeypatch.setattr("kembar.render.TEMPLATE_IDS", frozenset())
     content = site_with(tmp_path, "\n## Main\n\nText.\n")
     assert dead_links(content) == [
         f"{EXPLAINER}:1:1: duplicate id 'main' on en/explainers/what-is-a-sister-city/: "

@@ -313,7 +313,7 @@ def test_hostile_urls_are_refused_at_their_line(tmp_path):
     """Each payload as a source URL on its own, and after https://: the validator takes
     only http(s) addresses without quotes, angle brackets or spaces."""
     content = hostile_site(tmp_path, lambda i, p: p if i % 2 else "https://example.org/" + p)
-    _, outputs, errors = pipeline.build(content)
+    _, outputs, errors = pipeline.in_memory(content)
     assert outputs is None
     assert errors and all(e.message.startswith("url must be an http:// or https:// address") for e in errors)
     refused = {e.path for e in errors}
@@ -328,7 +328,7 @@ def hostile_build(tmp_path_factory):
     payload after https:// where the validator takes it, else percent-encoded."""
     root = tmp_path_factory.mktemp("hostile")
     content = hostile_site(root / "try", lambda i, p: "https://example.org/" + p)
-    _, _, errors = pipeline.build(content)
+    _, _, errors = pipeline.in_memory(content)
     refused = {int(re.match(r"content/\w+/p(\d+)-", e.path).group(1)) for e in errors}
     taken = lambda i, p: "https://example.org/" + (quote(p) if i in refused else p)  # noqa: E731
     content = hostile_site(root, taken)

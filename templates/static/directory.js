@@ -1,6 +1,9 @@
 /* Kembar: filter and sort the partnership directory in place.
-   Progressive enhancement: without this script the page lists every partnership and
-   a panel of links leads to the sector, status, type, country and province pages.
+   Progressive enhancement: without this script the page lists its partnerships (a long
+   directory is split into pages) and a panel of links leads to the sector, status, type,
+   country and province pages. When the directory has more than one page, filtering or
+   sorting fetches every card once (data-cards: the same cards the pages show) and works
+   on them all; with no filter and the usual order, the page's own cards come back.
    The choice lives in the query string (?sector=tourism&sort=newest), so a filtered
    list can be bookmarked and shared; the result count is announced politely. */
 (function () {
@@ -13,16 +16,24 @@
   var FACETS = ["sector", "status", "type", "country", "province"];
   var empty = document.querySelector("[data-empty]");
   var browse = document.querySelector("[data-browse]");
-  var cards = Array.prototype.slice.call(list.children);
+  var pager = document.querySelector("[data-pager]");
+  var pageCards = Array.prototype.slice.call(list.children);
+  var cards = pageCards;
+  var allCards = null;  // every card, once fetched
+  var everyCardUrl = form.getAttribute("data-cards");
   var lang = document.documentElement.lang || undefined;
   var collator = new Intl.Collator(lang);
   var numbers = new Intl.NumberFormat(lang);
   var everything = count.textContent;
   var template = count.getAttribute("data-template");
-  var titles = new Map(cards.map(function (card) {
-    var title = card.querySelector(".card-title");
-    return [card, title ? title.textContent.trim() : ""];
-  }));
+  var titles = new Map();
+  function title(card) {
+    if (!titles.has(card)) {
+      var heading = card.querySelector(".card-title");
+      titles.set(card, heading ? heading.textContent.trim() : "");
+    }
+    return titles.get(card);
+  }
 
   function matches(card, chosen) {
     return FACETS.every(function (name) {
@@ -33,7 +44,7 @@
     });
   }
 
-  function byName(a, b) { return collator.compare(titles.get(a), titles.get(b)); }
+  function byName(a, b) { return collator.compare(title(a), title(b)); }
 
   function sorter(order) {
     if (order === "newest" || order === "oldest") {
@@ -52,8 +63,26 @@
     return chosen;
   }
 
+  function fetchAll(then) {
+    fetch(everyCardUrl).then(function (response) { return response.json(); }).then(function (html) {
+      var holder = document.createElement("ul");
+      holder.innerHTML = html.join("");
+      allCards = Array.prototype.slice.call(holder.children);
+      then();
+    }).catch(function () { everyCardUrl = null; then(); });  // offline: filter this page's cards
+  }
+
   function apply(remember) {
     var chosen = current();
+    var filtered = FACETS.some(function (name) { return chosen[name]; });
+    var wholeList = filtered || chosen.sort !== "name";
+    if (wholeList && everyCardUrl && !allCards) return fetchAll(function () { apply(remember); });
+    var wanted = wholeList && allCards ? allCards : pageCards;
+    if (wanted !== cards) {
+      cards.forEach(function (card) { card.remove(); });
+      cards = wanted;
+      if (pager) pager.hidden = cards === allCards;
+    }
     var shown = 0;
     cards.forEach(function (card) {
       var ok = matches(card, chosen);
@@ -61,7 +90,6 @@
       if (ok) shown += 1;
     });
     cards.slice().sort(sorter(chosen.sort)).forEach(function (card) { list.appendChild(card); });
-    var filtered = FACETS.some(function (name) { return chosen[name]; });
     var text = filtered ? template.replace("{shown}", numbers.format(shown)) : everything;
     if (count.textContent !== text) count.textContent = text;
     if (empty) empty.hidden = shown > 0;

@@ -184,7 +184,7 @@ def build(content: Path, out: Path, *extra: str) -> Built:
     """The real command line, as CI runs it (Pagefind included unless --no-search)."""
     status = main(["build", "--content", str(content), "--out", str(out), "--base-url", BASE_URL, *extra])
     assert status == 0, f"build of {content} failed"
-    site, _, errors = pipeline.build(content, base_url=BASE_URL)
+    site, _, errors = pipeline.in_memory(content, base_url=BASE_URL)
     assert errors == []
     return Built(content.parent.name, content, out, site)
 
