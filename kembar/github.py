@@ -124,13 +124,14 @@ def percents(status: dict | None, lang: str, part: str) -> str:
 
 
 def preview_lines(artifact: str, url: str) -> list[str]:
-    """How to open the uploaded site: unzip it under its base path, serve that folder."""
+    """How to open the uploaded site: unzip it under its base path, serve that folder. Only
+    Python is needed (unzip is not everywhere, and cannot make the nested folder)."""
     parts = urlsplit(url)
     folder = artifact + parts.path.rstrip("/")
     return ["### Preview", "",
             f"The built site, with its search, is the artifact **{artifact}** of this run "
             "(on the run's Summary page, under Artifacts). Download it, then in the folder it was saved to:",
-            "", "```sh", f"unzip -q {artifact}.zip -d {folder} && python3 -m http.server -d {artifact} {parts.port or 80}",
+            "", "```sh", f"python3 -m zipfile -e {artifact}.zip {folder} && python3 -m http.server -d {artifact} {parts.port or 80}",
             "```", "", f"and open {url}", ""]
 
 

@@ -206,7 +206,7 @@ A missing translation does not stop publishing: the page shows the id text, mark
 The built site, with its search, is the artifact **site-preview** of this run (on the run's Summary page, under Artifacts). Download it, then in the folder it was saved to:
 
 ```sh
-unzip -q site-preview.zip -d site-preview/kota-kembar && python3 -m http.server -d site-preview 8000
+python3 -m zipfile -e site-preview.zip site-preview/kota-kembar && python3 -m http.server -d site-preview 8000
 ```
 
 and open http://localhost:8000/kota-kembar/
