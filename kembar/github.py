@@ -178,10 +178,13 @@ def summary(before: dict | None, after: dict | None, environ: Mapping[str, str] 
 
 
 def read_status(path: Path) -> dict | None:
-    """A status file, or None when it is missing, empty or not a status (that run failed)."""
+    """A status file, or None when it is missing, empty or not a status this module can
+    read (that run failed, or the base branch's Kembar wrote another shape)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        for lang in data:
+            gaps(data, lang), percents(data, lang, "content"), percents(data, lang, "ui")
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
     return data if isinstance(data, dict) and data else None
 

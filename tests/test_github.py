@@ -223,6 +223,11 @@ def test_the_summary_without_a_base_or_with_errors(make_site, project, tmp_path,
     assert "- UI string `Search` in `locales/ja/LC_MESSAGES/messages.po:9`\n" in text
     assert "### Preview" not in text
 
+    (tmp_path / "before.json").write_text('{"id": {"content": {"missing": [{"line": 1}]}}}', encoding="utf-8")
+    (tmp_path / "after.json").write_text(json.dumps(after), encoding="utf-8")
+    assert github.main(["summary", "--before", str(tmp_path / "before.json"), "--after", str(tmp_path / "after.json")]) == 0
+    assert "| en | – → 93.5% |" in capsys.readouterr().out  # a base it cannot read counts as none
+
     (tmp_path / "after.json").write_text("", encoding="utf-8")  # the content had errors
     assert github.main(["summary", "--before", str(tmp_path / "missing.json"), "--after", str(tmp_path / "after.json")]) == 0
     assert capsys.readouterr().out.startswith(
