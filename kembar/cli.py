@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import cache, i18n, links, pipeline, scaffold, search
+from . import cache, github, i18n, links, pipeline, scaffold, search
 from .errors import ContentError, report
 from .load import ContentErrors, load
 from .validate import base_url_problem, validate
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kembar", description="Build the Kembar sister-city site.")
     p.set_defaults(run=cmd_build, content=Path("content"), out=Path("site"), base_url=None, strict=False,
-                   no_search=False, no_cache=False, jobs=os.cpu_count() or 1)
+                   check_links=False, no_search=False, no_cache=False, jobs=os.cpu_count() or 1)
     sub = p.add_subparsers(title="commands", metavar="{build,check,serve,new,i18n}")
 
     def content_arg(q):
@@ -34,7 +34,11 @@ def parser() -> argparse.ArgumentParser:
                        help="content folder to read (default: content)")
 
     def strict_arg(q):
-        q.add_argument("--strict", action="store_true", help="fail (exit 1) when anything is untranslated or a link is dead")
+        q.add_argument("--strict", action="store_true",
+                       help="fail (exit 1) when anything is untranslated or a link is dead "
+                            "(as 'strict: true' in site.yaml does)")
+        q.add_argument("--check-links", action="store_true",
+                       help="fail (exit 1) when a link of the built site is dead, whatever the mode (CI does)")
 
     b = sub.add_parser("build", help="build the site (the default command)")
     content_arg(b)
@@ -80,14 +84,26 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def strict(site, args) -> bool:
+    """Strict mode (untranslated text is an error): --strict, or `strict: true` in site.yaml."""
+    return args.strict or site.config.strict
+
+
+def checks_links(site, args) -> bool:
+    """Dead links fail in strict mode, or with --check-links (as CI runs): otherwise they
+    are not looked for, which keeps local builds quick."""
+    return strict(site, args) or args.check_links
+
+
 def translation_problems(site, args) -> int:
-    """Untranslated text: with --strict an error (returns 1), otherwise a warning (0)."""
+    """Untranslated text: in strict mode an error (returns 1), otherwise a warning (0)."""
     missing = i18n.missing(site, pipeline.PROJECT)
-    if missing and args.strict:
-        return report([m.error() for m in missing], sys.stderr)
+    if missing and strict(site, args):
+        return report([m.error() for m in missing], sys.stderr, title="missing translation")
     if missing:
         print(f"warning: {len(missing)} translations are missing (pages fall back to "
               f"{site.config.default_lang}); see: python build.py i18n status", file=sys.stderr)
+        github.annotate("warning", [m.error() for m in missing], sys.stderr, title="missing translation")
     return 0
 
 
@@ -99,7 +115,7 @@ def build_or_report(args):
     status = translation_problems(site, args)
     if status:
         return site, None, status
-    dead = links.check(site, outputs, args.base_url, args.content.resolve().parent) if args.strict else []
+    dead = links.check(site, outputs, args.base_url, args.content.resolve().parent) if checks_links(site, args) else []
     if dead:
         return site, None, report(dead, sys.stderr)
     return site, outputs, 0
@@ -119,7 +135,7 @@ def cmd_build(args) -> int:
     if problem:
         print(f"kembar build: {problem}", file=sys.stderr)
         return USAGE_ERROR
-    options = {"base_url": args.base_url, "strict": args.strict, "search": not args.no_search}
+    options = {"base_url": args.base_url, "strict": args.strict, "links": args.check_links, "search": not args.no_search}
     inputs = cache.fingerprint(args.content, pipeline.PROJECT, options)
     if not args.no_cache and cache.up_to_date(args.out, inputs):
         print(f"{args.out} is up to date: nothing changed since the last build (--no-cache rebuilds)")
@@ -145,7 +161,7 @@ def cmd_build(args) -> int:
     def finish(folder: Path) -> None:  # on the fresh folder, before it replaces the old site
         outputs = FolderOutputs(folder)
         written.extend(outputs)
-        if args.strict:
+        if checks_links(site, args):
             dead = links.check(site, outputs, args.base_url, args.content.resolve().parent, prepared.pages)
             if dead:
                 raise ContentErrors(dead)

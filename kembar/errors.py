@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import github
+
 
 @dataclass(frozen=True, order=True)
 class ContentError(Exception):
@@ -28,10 +30,12 @@ class ContentError(Exception):
         return f"{self}\n    {self.source}\n    {caret}"
 
 
-def report(errors, stream) -> int:
-    """Print every error, sorted, and return the exit status for content errors."""
+def report(errors, stream, title: str = "content error") -> int:
+    """Print every error, sorted, and return the exit status for content errors. Under
+    GitHub Actions each is also a workflow command, so it shows on its line of the diff."""
     for error in sorted(set(errors)):
         print(error.format(), file=stream)
+        github.annotate("error", [error], stream, title)
     n = len(set(errors))
     print(f"{n} error{'s' if n != 1 else ''}", file=stream)
     return 1

@@ -1,8 +1,8 @@
 """Link integrity of a built site: every internal link, asset, #fragment and hreflang
 target resolves to a file of the same build, under the base path.
 
-Run on the rendered outputs (path -> bytes) before anything is written: by
-`build --strict` and `check --strict`, and by the tests. A dead link is a ContentError at
+Run on the rendered outputs (path -> bytes) before anything is written: by `check` and
+`build` with --check-links or in strict mode, and by the tests. A dead link is a ContentError at
 the content file that made the page (Page.sources), or at the page's template, or at the
 line of a non-page output (feed, sitemap, open data) that holds it.
 """

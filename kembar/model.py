@@ -136,6 +136,7 @@ class SiteConfig:
     languages: tuple[str, ...]  # the first is the default
     base_url: str  # always ends with '/'
     contact: str | None
+    strict: bool = False  # untranslated text fails the build, as --strict does
 
     @property
     def default_lang(self) -> str:

@@ -24,7 +24,8 @@ from .model import (Event, Explainer, ExplainerVersion, Markdown, Partnership, P
                     Place, Pos, Site, SiteConfig, Source, Term, Text, Vocabulary)
 
 # Required keys are marked True.
-SITE_KEYS = {"title": True, "description": True, "languages": True, "base_url": True, "contact": False}
+SITE_KEYS = {"title": True, "description": True, "languages": True, "base_url": True, "contact": False,
+             "strict": False}
 VOCABULARY_SECTIONS = ("types", "statuses", "sectors", "place_kinds")
 TERM_KEYS = {"label": True, "definition": True}
 PLACE_KEYS = {"names": True, "kind": True, "country": True, "region": False, "location": False,
@@ -237,6 +238,16 @@ class Reader:
             self.error(node, f"{what} must be a whole number")
             return None
         return NUMBERS.construct_object(node)
+
+    def boolean(self, node, what: str) -> bool | None:
+        """true or false only: YAML 1.1 also reads yes/no/on/off, which look like text."""
+        if not self.visit(node):
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.tag != BOOL or node.value.lower() not in ("true", "false"):
+            quoted = isinstance(node, yaml.ScalarNode) and node.value.lower() in ("true", "false")
+            self.error(node, f"{what} must be true or false, not {kind_of(node)}" + (" (write it without quotes)" if quoted else ""))
+            return None
+        return node.value.lower() == "true"
 
     def language(self, node, what: str) -> str | None:
         value = self.string(node, what)
@@ -458,12 +469,13 @@ def read_site(r: Reader) -> SiteConfig | None:
     description = r.text(found["description"], "description") if "description" in found else None
     base_url = r.string(found["base_url"], "base_url") if "base_url" in found else None
     contact = r.url(found["contact"], "contact") if "contact" in found else None
+    strict = r.boolean(found["strict"], "strict") if "strict" in found else False
     if base_url and base_url_problem(base_url):
         r.error(found["base_url"], base_url_problem(base_url))
         base_url = None
     if not (title and description and languages and base_url):
         return None
-    return SiteConfig(title, description, tuple(languages), base_url.rstrip("/") + "/", contact)
+    return SiteConfig(title, description, tuple(languages), base_url.rstrip("/") + "/", contact, bool(strict))
 
 
 def read_vocabulary(r: Reader) -> Vocabulary | None:

@@ -122,6 +122,15 @@ def write_site(root: Path, files: dict[str, str | bytes | None]) -> Path:
     return root / "content"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def outside_github_actions():
+    """The suite runs in GitHub Actions too, where Kembar would add workflow commands
+    (::error …) to what it prints: tests that want them set GITHUB_ACTIONS themselves."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("GITHUB_ACTIONS", raising=False)
+        yield
+
+
 @pytest.fixture
 def make_site(tmp_path):
     """make_site(overrides) -> content folder of the small valid site with overrides applied."""
