@@ -397,10 +397,11 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         if result.written and not result.errors:
             indexer.soon(SEARCH_AFTER_SECONDS)
 
-    stop = threading.Event()
+    stop, ready = threading.Event(), threading.Event()
     how = "polling" if poll else "the system"
-    threading.Thread(target=watch, args=([content, project.templates, project.locales], changed, poll, stop),
+    threading.Thread(target=watch, args=([content, project.templates, project.locales], changed, poll, stop, ready),
                      daemon=True).start()
+    ready.wait(30)
     shown_host = f"[{host}]" if ":" in host else host
     print(f"serving http://{shown_host}:{port}{preview.base_path}, rebuilding on every save "
           f"(watched by {how}; Ctrl+C stops)", flush=True)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import watchfiles
 
+READY_MS = 300  # the first wait for changes: after it, the watch has surely started (polling: its first walk is done)
+
 
 def interesting(change, path: str) -> bool:
     """Editors' swap and backup files and hidden files are not content."""
@@ -22,12 +24,14 @@ def interesting(change, path: str) -> bool:
     return not name.startswith(".") and not name.endswith(("~", ".swp", ".swx", ".tmp"))
 
 
-def watch(folders: list[Path], changed, poll: bool, stop: threading.Event) -> None:
+def watch(folders: list[Path], changed, poll: bool, stop: threading.Event, ready: threading.Event) -> None:
     """Call changed(paths) with the files saved together; changed(None) when what changed is
-    not known (a watched folder came back). Runs until `stop` is set."""
+    not known (a watched folder came back). Sets `ready` once the first watch has started
+    (the server answers no request before: a save it answered after is never missed).
+    Runs until `stop` is set."""
     folders = [Path(folder).resolve() for folder in folders]
     roots = {str(folder) for folder in folders}
-    first = True
+    came_back = False
     while not stop.is_set():
         gone = [folder for folder in folders if not folder.is_dir()]
         if gone:
@@ -35,12 +39,14 @@ def watch(folders: list[Path], changed, poll: bool, stop: threading.Event) -> No
             while any(not folder.is_dir() for folder in folders):
                 if stop.wait(0.2):
                     return
-            print(f"{gone[0]} is back: rebuilding everything", file=sys.stderr, flush=True)
-        if not first:
-            changed(None)
-        first = False
+            came_back = True
         for changes in watchfiles.watch(*folders, watch_filter=interesting, stop_event=stop, force_polling=poll,
-                                        rust_timeout=1000, yield_on_timeout=True, raise_interrupt=False):
+                                        rust_timeout=READY_MS, yield_on_timeout=True, raise_interrupt=False):
+            ready.set()  # (the first yield comes after READY_MS with nothing seen: the watch is on)
+            if came_back:  # watched again: what changed meanwhile is not known
+                print(f"{gone[0]} is back: rebuilding everything", file=sys.stderr, flush=True)
+                came_back = False
+                changed(None)
             paths = {path for _, path in changes}
             if paths & roots or any(not folder.is_dir() for folder in folders):
                 break  # a watched folder went away: watch again once it is back

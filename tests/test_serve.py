@@ -103,11 +103,13 @@ class Events:
         assert self.response.getheader("Content-Type") == "text/event-stream"
         assert self.response.readline() == b": connected\n"
 
-    def wait_for_reload(self) -> str:
-        while True:  # the socket's timeout bounds the wait
+    def wait_for_reload(self, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout  # the stream says it is still there every 15 s
+        while time.monotonic() < deadline:
             line = self.response.readline().decode()
             if line == "event: reload\n":
                 return self.response.readline().decode()
+        pytest.fail("no reload within the time")
 
     def close(self) -> None:
         self.conn.close()
