@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import cache, github, i18n, links, pipeline, scaffold, search
+from . import cache, github, i18n, links, pipeline, render, scaffold, search
 from .errors import ContentError, report
 from .load import ContentErrors, load
 from .validate import base_url_problem, validate
@@ -95,6 +95,14 @@ def checks_links(site, args) -> bool:
     return strict(site, args) or args.check_links
 
 
+def warn_removed_html(site) -> None:
+    """Raw HTML the build removes from Markdown: a warning at each tag, never an error."""
+    removed = render.removed_html(site)
+    for warning in removed:
+        print(f"warning: {warning.format()}", file=sys.stderr)
+    github.annotate("warning", removed, sys.stderr, title="raw HTML removed")
+
+
 def translation_problems(site, args) -> int:
     """Untranslated text: in strict mode an error (returns 1), otherwise a warning (0)."""
     missing = i18n.missing(site, pipeline.PROJECT)
@@ -112,6 +120,7 @@ def build_or_report(args):
     site, outputs, errors = pipeline.in_memory(args.content, pipeline.PROJECT, base_url=args.base_url)
     if errors:
         return site, None, report(errors, sys.stderr)
+    warn_removed_html(site)
     status = translation_problems(site, args)
     if status:
         return site, None, status
@@ -152,6 +161,7 @@ def cmd_build(args) -> int:
     if errors:
         return report(errors, sys.stderr)
     site = prepared.site
+    warn_removed_html(site)
     missing = translation_problems(site, args)
     if missing:
         return missing

@@ -143,6 +143,28 @@ class QuickInline(InlineProcessor):
         return data
 
 
+RAW_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
+CODE = re.compile(r"^(```|~~~).*?^\1|`[^`\n]*`", re.M | re.S)  # fenced blocks and code spans show tags as text
+
+
+def removed_html(site: Site) -> list[ContentError]:
+    """A warning at each raw HTML tag in a Markdown body that sanitize() will remove
+    (<script>, <iframe>, <img>, ...): the editor would otherwise not know it is gone."""
+    found = []
+    bodies = [m for p in site.partnerships.values() for m in p.narrative.values()]
+    bodies += [v.body for e in site.explainers.values() for v in e.versions.values()]
+    for doc in bodies:
+        text = CODE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), doc.text)  # same lines and columns, no code
+        for n, line in enumerate(text.split("\n")):
+            for match in RAW_TAG.finditer(line):
+                tag = match[1].lower()
+                if tag not in ALLOWED_TAGS:
+                    found.append(ContentError(doc.path, doc.line + n, match.start() + 1,
+                                              f"<{tag}> is removed from the page: Markdown bodies may not hold raw "
+                                              f"HTML (see docs/raw-html.md)", doc.text.split("\n")[n].strip()))
+    return found
+
+
 def sanitize(html: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel=None)

@@ -37,7 +37,7 @@ from .errors import ContentError, report
 from .load import load, read_doc
 from .plan import Page, pages_by_key
 from .project import Project
-from .render import Memo, build, read_assets
+from .render import Memo, build, read_assets, removed_html
 from .validate import validate
 from .watch import watch
 from .write import check_folders, digest, put, remove_stale
@@ -111,32 +111,49 @@ class Preview:
         self.inputs: Inputs | None = None
         self.digests: dict[str, bytes] | None = None  # output file -> digest of what is on disk (None: not known)
         self.errors: list[ContentError] = []
+        self.partial = False  # the errors are in records left out of an otherwise good build
         self.base_path = "/"
         self.data_due = False  # the content changed: the sitemap and open data are made again after the reload
 
     def rebuild(self, changed: set[str] | None = None) -> Result:
         """Build again after the files `changed` were saved (None: unknown, read every file)."""
-        start, result = time.perf_counter(), Result()
+        start, result, partial = time.perf_counter(), Result(), False
         try:
             self.reader.forget(changed)
             docs, errors = load(self.content, read=self.reader)
             site, more = validate(docs, self.validated)
-            if errors or more or site is None:
-                result.errors = errors + more
-            else:
+            result.errors = errors + more
+            if result.errors:
+                site = self.without_broken(docs, result.errors)
+                partial = site is not None
+            if site is not None:
                 self.update(pipeline.planned(site, self.project), result)
                 self.data_due = self.data_due or changed is None or any(
                     Path(path).resolve().is_relative_to(self.content.resolve()) for path in changed)
         except ContentError as error:  # a template or a Markdown body that cannot be rendered
-            result.errors = [error]
+            result.errors, partial = [error], False
         except Exception as error:  # a bug, or a catalog Babel cannot read: keep serving, show it
             traceback.print_exc()
-            result.errors = [ContentError("kembar", 1, 1, f"internal error: {type(error).__name__}: {error}")]
-        if result.errors:
+            result.errors, partial = [ContentError("kembar", 1, 1, f"internal error: {type(error).__name__}: {error}")], False
+        if result.errors and not partial:
             self.inputs = None  # the next good build renders every page (some were left half done)
-        self.errors = result.errors
+        self.errors, self.partial = result.errors, partial
         result.seconds = time.perf_counter() - start
         return result
+
+    def without_broken(self, docs, errors) -> object | None:
+        """The site without the records that have errors, when the rest is valid without them:
+        a new record still full of TODOs then shows its errors on its own pages, and every
+        other page stays up to date. None when an error is elsewhere or others need them."""
+        records = {doc.path: doc for doc in docs if doc.kind in ("partnership", "narrative", "place", "explainer")}
+        if not {error.path for error in errors} <= records.keys():
+            return None
+        broken = {("partnership" if records[e.path].kind == "narrative" else records[e.path].kind, records[e.path].slug)
+                  for e in errors}
+        kept = [doc for doc in docs
+                if ("partnership" if doc.kind == "narrative" else doc.kind, doc.slug) not in broken]
+        site, more = validate(kept, self.validated)
+        return site if not more else None
 
     def update(self, prepared: pipeline.Prepared, result: Result) -> None:
         site, pages = prepared.site, prepared.pages
@@ -165,7 +182,7 @@ class Preview:
     def remake_data(self) -> Result:
         """The sitemap and open data, made from the content alone: after the reload."""
         result = Result()
-        if self.data_due and not self.errors:
+        if self.data_due and (self.partial or not self.errors):
             start = time.perf_counter()
             p = self.prepared
             self.write(build(p.site, p.index, p.pages, self.project, only=[], assets=False), result)
@@ -303,7 +320,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(301, b"", None, body, {"Location": path + "/" + query})
             target = self.resolve(rel + "index.html")
         lang = (rel or "").split("/", 1)[0] or None
-        if preview.errors and (target or path).endswith((".html", "/")):
+        shows_errors = preview.errors and (not preview.partial or target is None)  # partial: the broken records' pages
+        if shows_errors and (target or path).endswith((".html", "/")):
             return self.send(500, preview.error_page(lang), ".html", body)
         if target is None or not os.path.isfile(target):
             found = self.resolve("404.html")
@@ -394,7 +412,7 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
             server.reload(result.written)
         with server.lock:
             preview.remake_data()
-        if result.written and not result.errors:
+        if result.written and (preview.partial or not result.errors):
             indexer.soon(SEARCH_AFTER_SECONDS)
 
     stop, ready = threading.Event(), threading.Event()
@@ -433,7 +451,7 @@ class Indexer:
 
     def run(self) -> None:
         preview = self.preview
-        if preview.errors or preview.prepared is None:
+        if (preview.errors and not preview.partial) or preview.prepared is None:
             return
         with self.running:
             fresh = preview.out.parent / f".{preview.out.name}-search"
@@ -455,12 +473,19 @@ class Indexer:
 
 
 def tell(preview: Preview, result: Result, verb: str) -> None:
-    """One line per rebuild (and every error, as `check` prints them)."""
+    """One line per rebuild (and every error and warning, as `check` prints them)."""
+    if preview.prepared is not None and result.rendered:
+        for warning in removed_html(preview.prepared.site):
+            if warning.path in {page.sources[0] for page in preview.pages.values() if page.file in result.rendered
+                                and page.sources}:
+                print(f"warning: {warning.format()}", file=sys.stderr, flush=True)
     if result.errors:
         report(result.errors, sys.stderr)
-        print(f"the browser shows these errors until the next good save ({result.seconds:.2f} s)", file=sys.stderr,
-              flush=True)
-        return
+        where = ("on the pages of those records; the rest is up to date" if preview.partial
+                 else "until the next good save")
+        print(f"the browser shows these errors {where} ({result.seconds:.2f} s)", file=sys.stderr, flush=True)
+        if not preview.partial:
+            return
     html_pages = sum(name.endswith(".html") for name in result.rendered)
     print(f"{verb} {html_pages} pages, wrote {len(result.written)} files into {preview.out} in {result.seconds:.2f} s",
           flush=True)

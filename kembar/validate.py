@@ -181,12 +181,14 @@ class Reader:
         if found is None:
             return None
         values = {}
+        errors_before = len(self.errors)
         for lang, value in found.items():
             text = self.string(value, f"the '{lang}' text of {what}")
             if text is not None:
                 values[lang] = text
         if not values:
-            self.error(node, f"{what} has no text")
+            if len(self.errors) == errors_before:  # else each language has said why already (a TODO)
+                self.error(node, f"{what} has no text")
             return None
         line, col = self.pos(node)
         text = Text(values, Pos(self.doc.path, line, col))

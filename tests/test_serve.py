@@ -220,6 +220,27 @@ def test_errors_replace_every_page_until_the_next_good_save(server):
     events.close()
 
 
+def test_a_new_skeleton_shows_its_errors_on_its_own_pages_and_leaves_the_rest_working(server):
+    """`new partnership` while serve runs: the record's TODOs are errors on its own pages and
+    in the terminal (each said once); every other page keeps working and follows edits."""
+    events = server.events()
+    assert main(["new", "partnership", "test-x", "--parties", "badung,fujisawa",
+                 "--content", str(server.content)]) == 0
+    events.wait_for_reload()
+    status, _, body = server.get("/kota-kembar/en/partnerships/test-x/")
+    assert status == 500 and "content/partnerships/test-x.yaml:" in body and "still says TODO" in body
+    status, _, body = server.get(PAGE)
+    assert status == 200 and "Content errors" not in body
+    server.edit(RECORD, "en: Badung is exploring a partnership with Fujisawa.", "en: Edited beside a skeleton.")
+    events.wait_for_reload()
+    assert "Edited beside a skeleton." in server.get(PAGE)[2]
+    log = server.log.read_text()
+    assert "the browser shows these errors on the pages of those records" in log
+    assert "summary has no text" not in log  # each language's TODO says it already
+    assert main(["check", "--content", str(server.content)]) == 1  # check still fails on it
+    events.close()
+
+
 def test_the_content_folder_replaced_whole_is_watched_again(server):
     """A tool that deletes the content folder and writes it anew: the server says so, waits,
     and rebuilds from the new folder; later saves are seen as before."""
@@ -236,26 +257,55 @@ def test_the_content_folder_replaced_whole_is_watched_again(server):
     events.close()
 
 
-def test_the_search_index_is_made_in_the_background_and_served(server):
-    server.wait_for_log("search index updated")
-    status, headers, body = server.get("/kota-kembar/pagefind/pagefind-ui.js")
-    assert status == 200 and headers["Content-Type"] == "application/javascript; charset=utf-8"
-    assert server.get("/kota-kembar/pagefind/pagefind-entry.json")[0] == 200
-
-
-def test_the_open_browser_tab_reloads_after_each_save(server, tmp_path):
-    """Headless Chromium on a page: the script the server adds reloads the tab after a
-    save, shows the errors after a bad one and the page again after the fix."""
+def chromium(tmp_path):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.support.ui import WebDriverWait
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'chromium'}"):
         options.add_argument(arg)
-    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+
+
+def search_results(driver, url: str, timeout: float = 20) -> list[str]:
+    """The result links the search page shows for the query in its URL (Pagefind's UI)."""
+    driver.get(url)
+    deadline, links = time.monotonic() + timeout, []
+    while time.monotonic() < deadline and not links:
+        links = [a.get_attribute("href") for a in driver.find_elements("css selector", ".pagefind-ui__result-link")]
+        time.sleep(0.2)
+    return links
+
+
+def test_search_works_in_the_preview_and_follows_edits(server, tmp_path):
+    """The index is made in the background after the first build, and again once edits
+    settle; queries in Indonesian and Japanese find the partnership, then the edited text."""
+    server.wait_for_log("search index updated")
+    status, headers, _ = server.get("/kota-kembar/pagefind/pagefind-ui.js")
+    assert status == 200 and headers["Content-Type"] == "application/javascript; charset=utf-8"
+    driver = chromium(tmp_path)
+    try:
+        base = f"http://127.0.0.1:{server.port}/kota-kembar"
+        assert f"{base}/id/partnerships/badung-fujisawa/" in search_results(driver, f"{base}/id/search/?q=Fujisawa")
+        assert f"{base}/ja/partnerships/badung-fujisawa/" in search_results(driver, f"{base}/ja/search/?q=藤沢市")
+        server.edit(RECORD, "ja: バドゥン県は藤沢市との提携を模索しています。", "ja: バドゥン県は藤沢市と鎌倉彫の交流を始めました。")
+        deadline = time.monotonic() + 60
+        while server.log.read_text().count("search index updated") < 2:
+            assert time.monotonic() < deadline, server.log.read_text()
+            time.sleep(0.2)
+        assert f"{base}/ja/partnerships/badung-fujisawa/" in search_results(driver, f"{base}/ja/search/?q=鎌倉彫")
+    finally:
+        driver.quit()
+
+
+def test_the_open_browser_tab_reloads_after_each_save(server, tmp_path):
+    """Headless Chromium on a page: the script the server adds reloads the tab after a
+    save, shows the errors after a bad one and the page again after the fix."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = chromium(tmp_path)
     try:
         wait = WebDriverWait(driver, 30)
         driver.get(f"http://127.0.0.1:{server.port}{PAGE}")

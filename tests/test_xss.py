@@ -383,3 +383,24 @@ def test_pagefind_escapes_excerpts(hostile_build):
     out, _, _ = hostile_build
     script = (out / "pagefind/pagefind.js").read_text(encoding="utf-8")
     assert 'fragment.content.replace(/</g,"&lt;").replace(/>/g,"&gt;")' in script
+
+
+def test_raw_html_that_is_removed_is_a_warning_at_its_line(make_site, capsys):
+    """An editor who writes <script> or <iframe> in Markdown learns that it is removed, where,
+    and where the rule is written; a tag inside code is text, and Markdown's own tags pass."""
+    from kembar.cli import main
+
+    content = make_site()
+    story = content / "partnerships/badung-fujisawa.id.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nVideo: <iframe src=\"https://x.org\"></iframe>\n\n"
+                     "`<script>` is code, and <abbr title=\"x\">so</abbr> is fine.\n\n<script>alert(1)</script>\n",
+                     encoding="utf-8")
+    assert main(["check", "--content", str(content)]) == 0  # a warning, not an error
+    err = capsys.readouterr().err
+    lines = story.read_text(encoding="utf-8").split("\n")
+    iframe = next(n for n, line in enumerate(lines, 1) if "<iframe" in line)
+    script = next(n for n, line in enumerate(lines, 1) if line.startswith("<script>"))
+    assert (f"warning: content/partnerships/badung-fujisawa.id.md:{iframe}:8: <iframe> is removed from the page: "
+            "Markdown bodies may not hold raw HTML (see docs/raw-html.md)") in err
+    assert f"warning: content/partnerships/badung-fujisawa.id.md:{script}:1: <script> is removed" in err
+    assert err.count("is removed from the page") == 2

@@ -122,7 +122,7 @@ def test_without_an_index_the_search_page_says_so(fixture_site, served, browser,
     while time.monotonic() < deadline and not notice.is_displayed():
         time.sleep(0.1)
     assert notice.is_displayed()
-    assert "Pencarian tidak tersedia" in notice.text
+    assert "Pencarian belum siap" in notice.text
     assert notice.find_element("tag name", "a").get_attribute("href") == served(out).url("id/partnerships/")
 
 
