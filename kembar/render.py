@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html as html_text
 import multiprocessing
 import re
 import sys
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 import markdown
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import InlineProcessor
@@ -381,6 +383,47 @@ class Renderer:
         lines = path.read_text(encoding="utf-8").split("\n") if path.is_file() else []
         source = lines[line - 1] if line and 0 < line <= len(lines) else ""
         return ContentError(shown, line or 1, 1, message, source.strip())
+
+
+# The fragments Renderer renders itself, beside what a page's template names.
+RENDERER_TEMPLATES = ("_card.html", "_fallback.html", "_404_title.html", "_404_message.html")
+
+
+def template_closure(templates: dict[str, str]) -> dict[str, set[str]]:
+    """Each template -> itself, what it extends, includes or imports (all the way down),
+    and the fragments render.py adds to pages."""
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
+    direct = {}
+    for name, source in templates.items():
+        try:
+            direct[name] = {n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n}
+        except jinja2.TemplateSyntaxError:
+            direct[name] = set(templates)  # the render reports the error; meanwhile assume it uses them all
+    closure = {}
+    for name in templates:
+        seen, stack = {name, *RENDERER_TEMPLATES}, [name]
+        while stack:
+            for used in direct.get(stack.pop(), ()):
+                if used not in seen:
+                    seen.add(used)
+                    stack.append(used)
+        closure[name] = seen
+    return closure
+
+
+def error_page(errors: list[ContentError], lang: str, project: Project) -> bytes:
+    """Every error as `path:line:col: message` with its source line, in the page's language."""
+    errors = sorted(set(errors))
+    try:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates), autoescape=True,
+                                 extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined)
+        env.install_gettext_translations(catalogs.translations(project, lang), newstyle=True)
+        return env.get_template("_errors.html").render(lang=lang, errors=errors).encode("utf-8")
+    except Exception as e:  # the error page must show even when the templates or catalogs are broken
+        items = "".join(f"<li><pre>{html_text.escape(err.format())}</pre></li>" for err in errors)
+        return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Content errors</title></head>'
+                f"<body><h1>{len(errors)} content error(s)</h1><ol>{items}</ol>"
+                f"<p>(The error page itself failed: {html_text.escape(str(e))})</p></body></html>").encode("utf-8")
 
 
 def read_assets(project: Project) -> dict[str, bytes]:

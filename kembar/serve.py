@@ -15,7 +15,6 @@ the first build and again when edits settle; the last good one is served meanwhi
 """
 from __future__ import annotations
 
-import html
 import mimetypes
 import os
 import queue
@@ -29,29 +28,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import jinja2
-import jinja2.meta
-
 from . import catalogs, pipeline, search
 from .errors import ContentError, report
 from .load import load, read_doc
 from .plan import Page, pages_by_key
 from .project import Project
-from .render import Memo, build, read_assets, removed_html
+from .render import Memo, build, error_page, read_assets, removed_html, template_closure
 from .validate import validate
 from .watch import watch
-from .write import check_folders, digest, put, remove_stale
+from .write import check_folders, put, remove_stale
 
 EVENTS = "__kembar/events"  # under the base path: the reload stream
 RELOAD_SCRIPT = ('<script>new EventSource("{base}' + EVENTS + '").addEventListener("reload", '
                  'function () {{ location.reload(); }});</script>')
-RENDERER_TEMPLATES = ("_card.html", "_fallback.html", "_404_title.html", "_404_message.html")  # render.py uses them
 SEARCH_AFTER_SECONDS = 2.0  # edits settle: the search index is made again after this long without one
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-                 ".js": "application/javascript; charset=utf-8", ".json": "application/json",
-                 ".geojson": "application/geo+json", ".xml": "application/xml", ".atom": "application/atom+xml", ".svg": "image/svg+xml",
-                 ".csv": "text/csv; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".wasm": "application/wasm",
-                 ".woff2": "font/woff2", ".png": "image/png"}
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml",
+                 ".js": "application/javascript; charset=utf-8", ".json": "application/json", ".xml": "application/xml",
+                 ".geojson": "application/geo+json", ".atom": "application/atom+xml", ".csv": "text/csv; charset=utf-8",
+                 ".txt": "text/plain; charset=utf-8"}  # others: mimetypes
 
 
 @dataclass
@@ -214,10 +208,6 @@ class Preview:
                         self.memo.cards.pop((lang, page.key[1]), None)
         return todo
 
-    def error_page(self, lang: str | None) -> bytes:
-        return error_page(self.errors, lang or "en", self.project)
-
-
 DATA_FILES = {"sitemap.xml", "robots.txt", "data/partnerships.json", "data/partnerships.schema.json",
               "data/partnerships.csv", "data/partnerships.geojson"}
 
@@ -232,46 +222,9 @@ def snapshot(folder: Path) -> dict[str, str]:
             if p.is_file() and p.suffix in (".html", ".xml")}
 
 
-def template_closure(templates: dict[str, str]) -> dict[str, set[str]]:
-    """Each template -> itself, what it extends, includes or imports (all the way down),
-    and the fragments render.py adds to pages."""
-    env = jinja2.Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
-    direct = {}
-    for name, source in templates.items():
-        try:
-            direct[name] = {n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n}
-        except jinja2.TemplateSyntaxError:
-            direct[name] = set(templates)  # the render reports the error; meanwhile assume it uses them all
-    closure = {}
-    for name in templates:
-        seen, stack = {name, *RENDERER_TEMPLATES}, [name]
-        while stack:
-            for used in direct.get(stack.pop(), ()):
-                if used not in seen:
-                    seen.add(used)
-                    stack.append(used)
-        closure[name] = seen
-    return closure
-
-
 def search_files(out: Path) -> set[str]:
     bundle = out / search.BUNDLE
     return {p.relative_to(out).as_posix() for p in bundle.rglob("*")} if bundle.is_dir() else set()
-
-
-def error_page(errors: list[ContentError], lang: str, project: Project) -> bytes:
-    """Every error as `path:line:col: message` with its source line, in the page's language."""
-    errors = sorted(set(errors))
-    try:
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates), autoescape=True,
-                                 extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined)
-        env.install_gettext_translations(catalogs.translations(project, lang), newstyle=True)
-        return env.get_template("_errors.html").render(lang=lang, errors=errors).encode("utf-8")
-    except Exception as e:  # the error page must show even when the templates or catalogs are broken
-        items = "".join(f"<li><pre>{html.escape(err.format())}</pre></li>" for err in errors)
-        return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Content errors</title></head>'
-                f"<body><h1>{len(errors)} content error(s)</h1><ol>{items}</ol>"
-                f"<p>(The error page itself failed: {html.escape(str(e))})</p></body></html>").encode("utf-8")
 
 
 # -- HTTP ------------------------------------------------------------------------------------------
@@ -322,7 +275,7 @@ class Handler(BaseHTTPRequestHandler):
         lang = (rel or "").split("/", 1)[0] or None
         shows_errors = preview.errors and (not preview.partial or target is None)  # partial: the broken records' pages
         if shows_errors and (target or path).endswith((".html", "/")):
-            return self.send(500, preview.error_page(lang), ".html", body)
+            return self.send(500, error_page(preview.errors, lang or "en", preview.project), ".html", body)
         if target is None or not os.path.isfile(target):
             found = self.resolve("404.html")
             page = Path(found).read_bytes() if found and os.path.isfile(found) else b"<!doctype html><h1>404</h1>"

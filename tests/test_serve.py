@@ -17,7 +17,8 @@ from kembar import pipeline
 from kembar.cli import main
 from kembar.errors import ContentError
 from kembar.project import Project
-from kembar.serve import Preview, error_page, snapshot, template_closure
+from kembar.render import error_page, template_closure
+from kembar.serve import Preview, snapshot
 from kembar.write import digest
 
 ROOT = Path(__file__).resolve().parent.parent
