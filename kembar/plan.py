@@ -48,6 +48,8 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
     newest = listed(index.newest_first)
     guides = tuple(site.explainers.values())
     common = {"reading_guide": READING_GUIDE in site.explainers}
+    counts = views.facets(index, provinces)
+    steps = {slug: views.steps(p, site.vocabulary.statuses) for slug, p in site.partnerships.items()}
     pages = [Page(("chooser",), None, "", "chooser.html", {})]
     for lang in site.config.languages:
         def page(key, template, context, translated=True, sources=()):
@@ -61,13 +63,13 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
 
         page(("home",), "home.html", {"latest": newest[:6], "mapped": newest[:views.MAP_LIMIT], "total": len(newest),
                                       "countries": len(index.by_country), "guides": guides})
-        paged("directory", "", "directory.html", everything, {"counts": views.facets(index, provinces)})
+        paged("directory", "", "directory.html", everything, {"counts": counts})
         if len(everything) > views.PAGE_SIZE:  # the directory's filters need every card: they fetch them
             page(("cards",), "cards.json", {"listed": everything})
         for entry in everything:
             p = entry.p
-            steps, end = views.steps(p, site.vocabulary.statuses)
-            page(("partnership", p.slug), "partnership.html", {"entry": entry, "steps": steps, "end": end},
+            page(("partnership", p.slug), "partnership.html", {"entry": entry, "steps": steps[p.slug][0],
+                                                               "end": steps[p.slug][1]},
                  lang in p.summary.values, (p.path, *(m.path for m in p.narrative.values())))
         for slug, place in site.places.items():
             mine = listed(index.by_place[slug])
