@@ -111,7 +111,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def machine() -> dict:
+def machine(calibrate: bool = True) -> dict:
+    """What the results were measured on; `calibrate=False` leaves out parallel_speedup(),
+    which spins the CPUs for half a minute (for callers that only format a report)."""
     info = {"nproc": os.cpu_count(), "usable_cpus": len(os.sched_getaffinity(0)),
             "python": platform.python_version(), "platform": platform.platform()}
     try:
@@ -131,7 +133,8 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             pass
     info["packages"] = versions
-    info["parallel_speedup"] = parallel_speedup()
+    if calibrate:
+        info["parallel_speedup"] = parallel_speedup()
     try:
         import yaml
         info["libyaml"] = bool(getattr(yaml, "__with_libyaml__", False))

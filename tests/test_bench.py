@@ -162,10 +162,13 @@ def test_markdown_report_has_a_row_per_size(tmp_path):
                         "peak_rss_mb": run.summary([300.0]), "peak_tree_rss_mb": run.summary([400.0]),
                         "cold_command": "python build.py build --content DIR --out DIR", "no_cache_flag": False},
              "serve": {"note": "n/a: no serve command yet"}}
-    results = {"machine": run.machine(), "sizes": {"100": entry, "1000": entry}}
+    machine = run.machine(calibrate=False)  # the real machine's facts, without half a minute of CPU calibration
+    assert "parallel_speedup" not in machine and machine["usable_cpus"] >= 1
+    results = {"machine": {**machine, "parallel_speedup": 1.8}, "sizes": {"100": entry, "1000": entry}}
     path = tmp_path / "results.md"
     run.write_markdown(results, path)
     text = path.read_text(encoding="utf-8")
+    assert "All CPUs busy at once do 1.8× the work of one" in text
     assert "| 100 | 623 (636) | 1.50 s (1.00 s–2.00 s) | 375 ms (250 ms–500 ms) | 1.50 s (1.00 s–2.00 s) |" in text
     assert "without the search index: CPU 750 ms, peak RSS 200 MB" in text and "| 1.50 s (1.00 s–2.00 s) | 1.50 s (1.00 s–2.00 s) | 1.50 s (1.00 s–2.00 s) | n/a" in text
     assert "| 1,000 |" in text and "n/a: no serve command yet" in text and "300 MB" in text
