@@ -68,8 +68,9 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
             page(("cards",), "cards.json", {"listed": everything})
         for entry in everything:
             p = entry.p
+            story = p.narrative.get(lang) or p.narrative.get(site.config.default_lang)  # Markdown: render.build converts it
             page(("partnership", p.slug), "partnership.html", {"entry": entry, "steps": steps[p.slug][0],
-                                                               "end": steps[p.slug][1]},
+                                                               "end": steps[p.slug][1], "story": story},
                  lang in p.summary.values, (p.path, *(m.path for m in p.narrative.values())))
         for slug, place in site.places.items():
             mine = listed(index.by_place[slug])
@@ -86,7 +87,8 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
         page(("translations",), "translations.html", translations_context(site, todo, entries))
         for slug, explainer in site.explainers.items():
             version = explainer.versions.get(lang) or explainer.versions[site.config.default_lang]
-            page(("explainer", slug), "explainer.html", {"explainer": explainer, "version": version},
+            page(("explainer", slug), "explainer.html", {"explainer": explainer, "version": version,
+                                                          "story": version.body},
                  lang in explainer.versions, (version.body.path,))
         # Publishing (kembar/feeds.py, sitemap.py, opendata.py, search.py).
         page(("search",), "search.html", {})

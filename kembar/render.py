@@ -469,12 +469,16 @@ def build(site: Site, index: Index, pages: list[Page], project: Project, base_ur
                 renderer.envs[lang or None].get_template(template)
     except jinja2.TemplateSyntaxError as e:
         raise renderer.template_error(e.filename, e.lineno, f"template syntax error: {e.message}") from None
-    # Every card first, shared out, so that no two processes render the same card for their
-    # lists; the pages' processes are forked after, and inherit them all.
+    # Every Markdown body (a page's "story") and every card first, shared out, so that no two
+    # processes convert or render the same one; the pages' processes are forked after and
+    # inherit them all (and the dev server keeps them for its next build).
+    stories = {(page.context["story"].text, page.lang, renderer.base_path): (page.context["story"], page.lang)
+               for page in rendered if page.context.get("story")}
+    todo = [key for key in stories if key not in renderer.memo.html]
+    renderer.memo.html.update(zip(todo, in_order(lambda key: renderer.render_markdown(*stories[key]), todo, jobs)))
     listed = {(page.lang, entry.slug): entry for page in rendered for entry in page.context.get("listed", ())}
     todo = [key for key in listed if key not in renderer.memo.cards]
-    made = in_order(lambda key: renderer.card_for(key[0], listed[key]), todo, jobs)
-    renderer.memo.cards.update(zip(todo, made))
+    renderer.memo.cards.update(zip(todo, in_order(lambda key: renderer.card_for(key[0], listed[key]), todo, jobs)))
     for page, html in zip(rendered, in_order(renderer.render, rendered, jobs)):
         yield page.file, html
     if data:
