@@ -348,3 +348,31 @@ def yaml_message(e: yaml.MarkedYAMLError, source: str, col: int, offset: int) ->
         return f"YAML syntax error: '{source[col - 1:col]}' cannot start a value: put the text in quotes"
     context = f" {context}" if context and context not in problem else ""
     return f"YAML syntax error:{context} {problem}".replace("  ", " ")
+
+
+class Reader:
+    """A `read` for load() that keeps what it read: a file is parsed again only after
+    forget() names it (the dev server's watcher says it was saved), or forget(None). Keeping
+    the same document for an unchanged file also lets validate() keep its record."""
+
+    def __init__(self):
+        self.docs: dict[str, object] = {}
+
+    def forget(self, paths: set[str] | None) -> None:
+        if paths is None:
+            self.docs.clear()
+        for path in paths or ():
+            self.docs.pop(os.path.abspath(path), None)
+
+    def __call__(self, path, shown, kind, slug, lang):
+        key = os.path.abspath(path)
+        found = self.docs.get(key)
+        if found is None or found[0] != (shown, kind, slug, lang):
+            try:
+                found = ((shown, kind, slug, lang), read_doc(path, shown, kind, slug, lang))
+            except ContentError as error:
+                found = ((shown, kind, slug, lang), error)
+            self.docs[key] = found
+        if isinstance(found[1], ContentError):
+            raise found[1]
+        return found[1]

@@ -28,9 +28,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import catalogs, pipeline, search
+from . import catalogs, opendata, pipeline, search
 from .errors import ContentError, report
-from .load import load, read_doc
+from .load import Reader, load
 from .plan import Page, pages_by_key
 from .project import Project
 from .render import Memo, build, error_page, read_assets, removed_html, template_closure
@@ -41,6 +41,8 @@ from .write import check_folders, put, remove_stale
 EVENTS = "__kembar/events"  # under the base path: the reload stream
 RELOAD_SCRIPT = ('<script>new EventSource("{base}' + EVENTS + '").addEventListener("reload", '
                  'function () {{ location.reload(); }});</script>')
+LATER_FROM = 300  # pages: an edit to more renders the pages the browser showed lately, reloads, then the rest
+LATER_CHUNK = 200  # pages rendered at a time after the reload (requests are answered in between)
 SEARCH_AFTER_SECONDS = 2.0  # edits settle: the search index is made again after this long without one
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml",
                  ".js": "application/javascript; charset=utf-8", ".json": "application/json", ".xml": "application/xml",
@@ -65,34 +67,6 @@ class Inputs:
     catalogs: dict  # lang -> bytes of its catalog
 
 
-class Reader:
-    """load()'s `read`: a file is parsed again only when the watcher named it (or nothing is
-    known: then every file). Keeping the same document for an unchanged file also lets
-    validate() keep its record."""
-
-    def __init__(self):
-        self.docs: dict[str, object] = {}
-
-    def forget(self, paths: set[str] | None) -> None:
-        if paths is None:
-            self.docs.clear()
-        for path in paths or ():
-            self.docs.pop(os.path.abspath(path), None)
-
-    def __call__(self, path, shown, kind, slug, lang):
-        key = os.path.abspath(path)
-        found = self.docs.get(key)
-        if found is None or found[0] != (shown, kind, slug, lang):
-            try:
-                found = ((shown, kind, slug, lang), read_doc(path, shown, kind, slug, lang))
-            except ContentError as error:
-                found = ((shown, kind, slug, lang), error)
-            self.docs[key] = found
-        if isinstance(found[1], ContentError):
-            raise found[1]
-        return found[1]
-
-
 class Preview:
     """The dev server's build: full once, then only what an edit changed."""
 
@@ -108,6 +82,8 @@ class Preview:
         self.partial = False  # the errors are in records left out of an otherwise good build
         self.base_path = "/"
         self.data_due = False  # the content changed: the sitemap and open data are made again after the reload
+        self.shown: dict[str, None] = {}  # the HTML files the browser asked for lately, oldest first
+        self.later: list[Page] = []  # pages an edit changed, rendered after the reload
 
     def rebuild(self, changed: set[str] | None = None) -> Result:
         """Build again after the files `changed` were saved (None: unknown, read every file)."""
@@ -156,6 +132,10 @@ class Preview:
         inputs = Inputs((site.config, site.vocabulary), read_assets(self.project), snapshot(self.project.templates),
                         {lang: catalogs.read_bytes(self.project, lang) for lang in site.config.languages})
         todo = self.affected(pages, by_key, inputs)
+        pending = {page.file for page in self.later} - {page.file for page in todo}  # an earlier edit's rest
+        todo += [page for page in pages if page.file in pending]
+        self.later = [page for page in todo if page.file not in self.shown] if len(todo) > LATER_FROM else []
+        todo = [page for page in todo if page not in self.later]
         self.out.mkdir(parents=True, exist_ok=True)
         previous, self.digests = self.digests, dict(self.digests or {})
         files = build(site, prepared.index, pages, self.project, jobs=self.jobs, memo=self.memo, only=todo, data=False)
@@ -172,6 +152,16 @@ class Preview:
             self.digests[name], wrote = put(self.out, name, data, self.digests.get(name))
             if wrote:
                 result.written.append(name)
+
+    def render_later(self, files: set[str] | None = None) -> Result:
+        """The next chunk of the pages left for after the reload (or those of `files`)."""
+        result, p = Result(), self.prepared
+        chunk = [page for page in self.later if page.file in files] if files else self.later[:LATER_CHUNK]
+        self.later = [page for page in self.later if page not in chunk]
+        self.write(build(p.site, p.index, p.pages, self.project, jobs=self.jobs, memo=self.memo, only=chunk,
+                         assets=False, data=False), result)
+        result.rendered = [page.file for page in chunk]
+        return result
 
     def remake_data(self) -> Result:
         """The sitemap and open data, made from the content alone: after the reload."""
@@ -208,8 +198,7 @@ class Preview:
                         self.memo.cards.pop((lang, page.key[1]), None)
         return todo
 
-DATA_FILES = {"sitemap.xml", "robots.txt", "data/partnerships.json", "data/partnerships.schema.json",
-              "data/partnerships.csv", "data/partnerships.geojson"}
+DATA_FILES = {"sitemap.xml", "robots.txt", *(f"data/{name}" for name in opendata.FILES)}
 
 
 def versions(by_key: dict, key: tuple) -> tuple:
@@ -281,6 +270,13 @@ class Handler(BaseHTTPRequestHandler):
             page = Path(found).read_bytes() if found and os.path.isfile(found) else b"<!doctype html><h1>404</h1>"
             return self.send(404, page, ".html", body)
         with self.server.lock:
+            if target.endswith(".html"):
+                file = os.path.relpath(target, os.path.realpath(preview.out)).replace(os.sep, "/")
+                preview.shown.pop(file, None)
+                preview.shown[file] = None  # the newest last; the ten newest are kept
+                preview.shown = dict.fromkeys(list(preview.shown)[-10:])
+                if any(page.file == file for page in preview.later):
+                    preview.render_later({file})  # left for after the reload, asked for now
             data = Path(target).read_bytes()
         suffix = os.path.splitext(target)[1]
         self.send(200, data, ".atom" if suffix == ".xml" and b"<feed" in data[:500] else suffix, body)
@@ -319,17 +315,15 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         listener: queue.Queue = queue.Queue()
         self.server.listeners.append(listener)
+        message = ": connected\n\n"
         try:
-            self.wfile.write(b": connected\n\n")
-            self.wfile.flush()
             while True:
-                try:
-                    changed = listener.get(timeout=15)
-                    message = 'event: reload\ndata: {"changed": %d}\n\n' % len(changed)
-                except queue.Empty:
-                    message = ": still here\n\n"  # finds a closed connection
                 self.wfile.write(message.encode())
                 self.wfile.flush()
+                try:
+                    message = 'event: reload\ndata: {"changed": %d}\n\n' % len(listener.get(timeout=15))
+                except queue.Empty:
+                    message = ": still here\n\n"  # finds a closed connection
         except OSError:
             pass
         finally:
@@ -363,6 +357,14 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         tell(preview, result, "rebuilt")
         if result.written or result.errors or showed_errors:
             server.reload(result.written)
+        rest = Result()
+        while preview.later and not preview.errors:
+            with server.lock:
+                done = preview.render_later()
+            rest.rendered += done.rendered
+            rest.written += done.written
+        if rest.rendered:
+            tell(preview, rest, "after the reload:")
         with server.lock:
             preview.remake_data()
         if result.written and (preview.partial or not result.errors):

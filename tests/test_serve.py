@@ -360,21 +360,31 @@ def project(tmp_path) -> Project:
     return Project(tmp_path / "project/templates", tmp_path / "project/locales")
 
 
-@pytest.mark.parametrize("processes, told", [(1, False), (1, True), (2, True)],
-                         ids=["one process, looking at every file", "told the saved files", "forked, told the saved files"])
-def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeypatch, processes, told):
+@pytest.mark.parametrize("processes, told, later", [(1, False, False), (1, True, False), (2, True, False),
+                                                   (2, True, True)],
+                         ids=["one process, looking at every file", "told the saved files", "forked, told the saved files",
+                              "forked, told, the rest after the reload"])
+def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeypatch, processes, told, later):
     """After every kind of edit, the output folder is byte for byte what a full build makes,
-    and only the pages whose declared inputs changed were rendered."""
+    and only the pages whose declared inputs changed were rendered. `later`: every edit
+    renders the pages the browser showed lately first, the rest after the reload."""
     if processes > 1:  # render every rebuild's pages in forked processes, however few
         monkeypatch.setattr("kembar.render.PARALLEL_FROM", 1)
+    if later:
+        monkeypatch.setattr("kembar.serve.LATER_FROM", 0)
+        monkeypatch.setattr("kembar.serve.LATER_CHUNK", 3)
     content = make_site()
     out = tmp_path / "out"
     card = project.templates / "_card.html"  # lists that show each summary: a text edit reaches them too
     card.write_text(card.read_text(encoding="utf-8").replace("  </li>", "    <p>{{ t(p.summary) }}</p>\n  </li>"),
                     encoding="utf-8")
     preview = Preview(content, out, project, jobs=processes)
+    shown = ["en/partnerships/badung-fujisawa/index.html", "ja/index.html"]
+    preview.shown = dict.fromkeys(shown)
     first = preview.rebuild()
     assert first.errors == []
+    while preview.later:
+        first.rendered += preview.render_later().rendered
     preview.remake_data()
     saved: set[str] = set()
 
@@ -395,6 +405,10 @@ def test_every_rebuild_equals_a_full_build(make_site, tmp_path, project, monkeyp
         result = preview.rebuild(set(saved) if told else None)
         saved.clear()
         assert result.errors == []
+        if later:  # only the pages shown lately before the reload, the rest after it
+            assert set(result.rendered) <= set(shown)
+        while preview.later:
+            result.rendered += preview.render_later().rendered
         preview.remake_data()
         _, full, errors = pipeline.in_memory(content, project)
         assert errors == []
