@@ -51,14 +51,14 @@ def test_every_hub_exists_is_linked_from_the_directory_and_is_in_the_sitemap(rea
 def test_a_term_hub_gives_each_term_its_label_definition_and_count(reader_site):
     html = reader_site.page("en/sectors/")
     hub = re.search(r'<dl class="hub">(.*?)</dl>', html, re.S).group(1)
-    assert ('<dt><a href="/kota-kembar/en/sectors/tourism/">Tourism</a> <span class="hub-count">(3 partnerships)</span></dt>\n'
+    assert ('<dt><a href="/kota-kembar/en/sectors/tourism/">Tourism</a> (3 partnerships)</dt>\n'
             '  <dd>Definition of Tourism.</dd>') in hub
     assert hub.count("<dt>") == 15  # every sector of the vocabulary, also one no partnership names
     labels = re.findall(r"<dt><a [^>]+>(?:<span[^>]*>)?([^<]+)", hub)
     assert labels == sorted(labels, key=str.casefold)  # sectors by label; statuses keep the lifecycle
     statuses = re.findall(r'<dt><a href="/kota-kembar/ja/status/([^/]+)/"', reader_site.page("ja/status/"))
     assert statuses[:3] == ["exploring", "loi-signed", "in-approval"]
-    assert "（1件の提携）" in reader_site.page("ja/types/")  # full-width brackets in Japanese
+    assert "</a>（1件の提携）</dt>" in reader_site.page("ja/types/")  # full-width brackets, no space, in Japanese
 
 
 def test_the_places_hub_groups_indonesia_by_province_and_the_rest_by_country(reader_site):
