@@ -31,6 +31,24 @@ def active(environ: Mapping[str, str] = os.environ) -> bool:
     return environ.get("GITHUB_ACTIONS") == "true"
 
 
+def repository(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The repository a workflow runs in (https://github.com/owner/name), under GitHub Actions only."""
+    name = environ.get("GITHUB_REPOSITORY", "")
+    if not active(environ) or not re.fullmatch(r"[\w.-]+/[\w.-]+", name):
+        return None
+    return environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/") + "/" + name
+
+
+def with_repository(site, environ: Mapping[str, str] = os.environ):
+    """The site, with the workflow's repository when site.yaml names none (as the base URL
+    comes from the Pages configuration): a fork's pages link to the fork."""
+    found = None if site.config.repository else repository(environ)
+    if not found:
+        return site
+    from dataclasses import replace
+    return replace(site, config=replace(site.config, repository=found))
+
+
 def escape_data(text: str) -> str:
     """The message of a workflow command: one line, so line breaks (and the % that escapes
     them) are percent-encoded, as GitHub's toolkit does."""

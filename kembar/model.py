@@ -77,6 +77,9 @@ class Place:
     location: tuple[float, float] | None
     description: Text | None
     sources: tuple[Source, ...]
+    # How a name is read, where lists must sort by it: {ja: ひがしまつしまし} puts 東松島市
+    # among the は names in gojūon order (kembar/views.py sort_key). Not a translation.
+    reading: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,8 +138,13 @@ class SiteConfig:
     description: Text
     languages: tuple[str, ...]  # the first is the default
     base_url: str  # always ends with '/'
-    contact: str | None
+    contact: str | None  # where readers write to the editors: an http(s) or mailto: address
     strict: bool = False  # untranslated text fails the build, as --strict does
+    # The repository the content is kept in ("Suggest a correction" links to a record's file
+    # there and to a new issue), and the path from it to the content folder's files, as
+    # MkDocs' edit_uri: repository + "/" + edit_uri + "places/badung.yaml".
+    repository: str | None = None
+    edit_uri: str = "edit/main/content/"
 
     @property
     def default_lang(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import feeds, i18n
+from . import feeds, github, i18n
 from .errors import ContentError
 from .load import load
 from .model import Site
@@ -39,6 +39,7 @@ def prepare(content: Path, project: Project = PROJECT, memo: dict | None = None)
 
 
 def planned(site: Site, project: Project = PROJECT) -> Prepared:
+    site = github.with_repository(site)  # in CI, when site.yaml names no repository
     index = resolve(site)
     return Prepared(site, index, plan(site, index, i18n.todo(site, project), feeds.updates(site)))
 

@@ -42,12 +42,15 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
     """`todo`: what each language still lacks (kembar/i18n.py); `updates`: the feed's
     entries (kembar/feeds.py)."""
     provinces = views.province_index(site)
+    by_province = views.by_province(provinces)
+    province_of = {province.key: province for province in provinces.values() if province}
     entries = views.entries(site, provinces)
     listed = lambda slugs: tuple(entries[s] for s in slugs)  # noqa: E731
     everything = listed(site.partnerships)
     newest = listed(index.newest_first)
     guides = tuple(site.explainers.values())
     common = {"reading_guide": READING_GUIDE in site.explainers}
+    default = site.config.default_lang
     counts = views.facets(index, provinces)
     steps = {slug: views.steps(p, site.vocabulary.statuses) for slug, p in site.partnerships.items()}
     pages = [Page(("chooser",), None, "", "chooser.html", {})]
@@ -63,30 +66,55 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
 
         page(("home",), "home.html", {"latest": newest[:6], "mapped": newest[:views.MAP_LIMIT], "total": len(newest),
                                       "countries": len(index.by_country), "guides": guides})
-        paged("directory", "", "directory.html", everything, {"counts": counts})
+        by_name = functools.partial(views.by_name, lang=lang)  # every list is in name order, as directory.js sorts
+        paged("directory", "", "directory.html", by_name(everything), {"counts": counts})
         if len(everything) > views.PAGE_SIZE:  # the directory's filters need every card: they fetch them
-            page(("cards",), "cards.json", {"listed": everything})
+            page(("cards",), "cards.json", {"listed": by_name(everything)})
         for entry in everything:
             p = entry.p
-            story = p.narrative.get(lang) or p.narrative.get(site.config.default_lang)  # Markdown: render.build converts it
+            story = p.narrative.get(lang) or p.narrative.get(default)  # Markdown: render.build converts it
             page(("partnership", p.slug), "partnership.html", {"entry": entry, "steps": steps[p.slug][0],
                                                                "end": steps[p.slug][1], "story": story},
                  lang in p.summary.values, (p.path, *(m.path for m in p.narrative.values())))
         for slug, place in site.places.items():
-            mine = listed(index.by_place[slug])
+            mine = by_name(listed(index.by_place[slug]))
             paged("place", slug, "place.html", mine, {"place": place, "mapped": mine[:views.MAP_LIMIT],
                                                       "country_page": place.country in index.by_country},
                   lang in place.names.values, (place.path,))
         for section, by in (("sectors", index.by_sector), ("statuses", index.by_status), ("types", index.by_type)):
             for term, slugs in by.items():
-                paged(section, term, "term.html", listed(slugs),
+                paged(section, term, "term.html", by_name(listed(slugs)),
                       {"section": section, "term_entry": getattr(site.vocabulary, section)[term]})
+            terms = getattr(site.vocabulary, section)
+            rows = tuple(views.HubRow(term, len(by.get(term, ())), terms[term]) for term in terms)  # vocabulary order
+            if section == "sectors":  # statuses and types keep the vocabulary's order (the lifecycle)
+                rows = tuple(sorted(rows, key=lambda r: views.sort_key(views.plain(r.term.label, lang, default), lang)
+                                    .encode("utf-16-be")))
+            page((section,), "hub.html", {"section": section, "rows": rows})
         for country, slugs in index.by_country.items():
-            paged("countries", country, "country.html", listed(slugs), {"country": country})
+            paged("countries", country, "country.html", by_name(listed(slugs)), {"country": country})
+        countries = views.country_names(lang)
+        page(("countries",), "hub.html", {"section": "countries", "rows": tuple(
+            views.HubRow(cc, len(index.by_country[cc])) for cc in
+            sorted(index.by_country, key=lambda cc: views.country_key(cc, lang, countries)))})
+        # The places hub (Indonesia's places by province, the others by country) and a page per
+        # province the directory's filter offers, whether or not the province has a place page.
+        place_rows = views.place_rows(site, index, lang)
+        for rows, pager in views.paginate(place_rows, "places"):
+            page(("places",) if pager.number == 1 else ("places", "", pager.number), "places.html",
+                 {"rows": rows, "pager": pager})
+        for key, slugs in by_province.items():
+            paged("provinces", key, "province.html", by_name(listed(slugs)), {
+                "province": province_of[key],
+                "places": tuple(r for r in place_rows if r.province and r.province.key == key)})
+        page(("provinces",), "hub.html", {"section": "provinces", "rows": tuple(
+            views.HubRow(key, len(by_province[key]), province=province_of[key]) for key in
+            sorted(by_province, key=lambda k: views.sort_key(views.plain(province_of[k].names, lang, default), lang)
+                   .encode("utf-16-be")))})
         page(("explainers",), "explainers.html", {"guides": guides})
         page(("translations",), "translations.html", translations_context(site, todo, entries))
         for slug, explainer in site.explainers.items():
-            version = explainer.versions.get(lang) or explainer.versions[site.config.default_lang]
+            version = explainer.versions.get(lang) or explainer.versions[default]
             page(("explainer", slug), "explainer.html", {"explainer": explainer, "version": version,
                                                           "story": version.body},
                  lang in explainer.versions, (version.body.path,))

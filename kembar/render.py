@@ -64,7 +64,8 @@ def format_partial_date(date: PartialDate, lang: str) -> str:
 # checks this list against templates/. A Markdown heading never takes one of them.
 TEMPLATE_IDS = frozenset({"main", "stage", "map", "timeline", "background", "sources", "partnerships", "latest",
                           "guides", "files", "fields", "licence", "search", "search-unavailable", "search-input",
-                          "results", "result-count", "filter-sort", "land", "borders"})
+                          "results", "result-count", "filter-sort", "land", "borders", "correction",
+                          "correction-title"})
 TEMPLATE_ID_PREFIXES = ("filter-", "todo-", "wm-")
 
 
@@ -307,7 +308,11 @@ class Renderer:
             partnership_map=lambda listed, **kw: Markup(views.partnership_map(
                 listed, lang=lang, default=default, url=url, country_name=country_name,
                 status_label=lambda s: views.plain(vocab.statuses[s].label, lang, default),
+                place_label=translations.gettext("%(place)s (%(where)s)"),
+                line_label=translations.gettext("%(partnership)s: %(step)s"),
                 land_href=self.asset_urls.get("world.svg"), **kw)),
+            # A place's name where the page adds where it is: without its own bracket (views.unqualified).
+            unqualified=lambda text: t(views.unqualified_text(text)) if text is not None else "",
             map_samples=lambda statuses: [(s, Markup(svg)) for s, svg in worldmap.legend_items(statuses)],
             # Markdown under a page's own h2 (a partnership's narrative): its ## become h3.
             demote=lambda html: Markup(re.sub(r"<(/?)h([2-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", str(html))),

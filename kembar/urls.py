@@ -19,6 +19,7 @@ PATTERNS = {
     "statuses": "{lang}/status/{key}",
     "types": "{lang}/types/{key}",
     "countries": "{lang}/countries/{key}",
+    "provinces": "{lang}/provinces/{key}",
     "explainers": "{lang}/explainers/",
     "explainer": "{lang}/explainers/{key}/",
     "search": "{lang}/search/",
@@ -27,7 +28,7 @@ PATTERNS = {
     "feed": "{lang}/feed.xml",
 }
 # Kinds whose key is optional: without one they are the hub of every term of that kind.
-HUBS = ("sectors", "statuses", "types", "countries")
+HUBS = ("sectors", "statuses", "types", "countries", "provinces")
 # [text](scheme:target) in Markdown -> page kind.
 LINK_SCHEMES = {"partnership": "partnership", "place": "place", "explainer": "explainer", "sector": "sectors",
                 "status": "statuses", "type": "types", "country": "countries"}

@@ -25,11 +25,13 @@ from .model import (Event, Explainer, ExplainerVersion, Markdown, Partnership, P
 
 # Required keys are marked True.
 SITE_KEYS = {"title": True, "description": True, "languages": True, "base_url": True, "contact": False,
-             "strict": False}
+             "strict": False, "repository": False, "edit_uri": False}
 VOCABULARY_SECTIONS = ("types", "statuses", "sectors", "place_kinds")
 TERM_KEYS = {"label": True, "definition": True}
 PLACE_KEYS = {"names": True, "kind": True, "country": True, "region": False, "location": False,
-              "description": False, "sources": False}
+              "description": False, "sources": False, "reading": False}
+# A Japanese reading is written in kana (hiragana or katakana, with ー, ・ and spaces).
+KANA = re.compile(r"[\u3041-\u3096\u3099-\u309f\u30a0-\u30ff\s]+")
 PARTNERSHIP_KEYS = {"parties": True, "type": True, "status": True, "sectors": False, "summary": True,
                     "caution": False, "timeline": True, "sources": True}
 EVENT_KEYS = {"date": True, "stage": False, "text": True}
@@ -470,14 +472,35 @@ def read_site(r: Reader) -> SiteConfig | None:
     title = r.text(found["title"], "title") if "title" in found else None
     description = r.text(found["description"], "description") if "description" in found else None
     base_url = r.string(found["base_url"], "base_url") if "base_url" in found else None
-    contact = r.url(found["contact"], "contact") if "contact" in found else None
+    contact = read_contact(r, found["contact"]) if "contact" in found else None
     strict = r.boolean(found["strict"], "strict") if "strict" in found else False
+    repository = r.url(found["repository"], "repository") if "repository" in found else None
+    edit_uri = r.string(found["edit_uri"], "edit_uri") if "edit_uri" in found else None
+    if edit_uri and (edit_uri.startswith("/") or "://" in edit_uri or "?" in edit_uri or "#" in edit_uri):
+        r.error(found["edit_uri"], f"edit_uri is a path inside the repository, such as edit/main/content/, not '{edit_uri}'")
+        edit_uri = None
     if base_url and base_url_problem(base_url):
         r.error(found["base_url"], base_url_problem(base_url))
         base_url = None
     if not (title and description and languages and base_url):
         return None
-    return SiteConfig(title, description, tuple(languages), base_url.rstrip("/") + "/", contact, bool(strict))
+    return SiteConfig(title, description, tuple(languages), base_url.rstrip("/") + "/", contact, bool(strict),
+                      repository.rstrip("/") if repository else None,
+                      edit_uri.rstrip("/") + "/" if edit_uri else SiteConfig.edit_uri)
+
+
+def read_contact(r: Reader, node) -> str | None:
+    """contact: a web address, or mailto: and an email address."""
+    value = r.string(node, "contact")
+    if value and value.startswith("mailto:"):
+        if re.fullmatch(r"mailto:[^@\s<>\"'`]+@[^@\s<>\"'`]+", value):
+            return value
+        r.error(node, f"contact must be an http(s):// address or mailto: and an email address, not '{value}'")
+        return None
+    if value and url_problem(value, "contact"):
+        r.error(node, url_problem(value, "contact").replace("an http://", "mailto: and an email address, or an http://"))
+        return None
+    return value
 
 
 def read_vocabulary(r: Reader) -> Vocabulary | None:
@@ -539,9 +562,25 @@ def read_place(r: Reader, slug: str, terms) -> Place | None:
     sources = r.sources(found["sources"]) if "sources" in found else ()
     if description and not sources and "sources" not in found:
         r.error(found["description"], "a description needs sources: list where its facts come from")
+    reading = read_reading(r, found["reading"]) if "reading" in found else {}
     if names and kind and country:
-        return Place(slug, r.doc.path, names, kind, country, region, location, description, sources or ())
+        return Place(slug, r.doc.path, names, kind, country, region, location, description, sources or (),
+                     reading)
     return None
+
+
+def read_reading(r: Reader, node) -> dict[str, str]:
+    """reading: {ja: ひがしまつしまし}: how the name in a language is read, for sorting. Not a
+    translated text (a reading in one language is complete), so i18n status ignores it."""
+    found = r.mapping(node, {lang: False for lang in r.languages}, "reading")
+    reading = {}
+    for lang, value in (found or {}).items():
+        text = r.string(value, f"the '{lang}' reading")
+        if text and lang == "ja" and not KANA.fullmatch(text):
+            r.error(value, f"the 'ja' reading must be written in kana (hiragana or katakana), not '{text}'")
+        elif text:
+            reading[lang] = text
+    return reading
 
 
 def read_partnership(r: Reader, slug: str, terms, places) -> Partnership | None:

@@ -47,6 +47,10 @@ ASPECT = (1.0, 2.4)  # width/height limits: no towers, no slivers
 BEND = 0.15  # curve offset as a share of the line length
 DOT_R = 6
 HERE_R = 8
+# A phone's closer view of a world map (render_map(focus=True)): the crop around the
+# Indonesian parties and the nearest partners of this share of the lines, where most
+# partnerships are; lines to partners further away run off its edge.
+FOCUS_SHARE = 2 / 3
 # The land layer, in world units (LAND_UNIT per degree, the unit of world.json).
 # At the closest crop (MIN_W) one unit is VIEW_W / MIN_W / LAND_UNIT ≈ 1.4
 # viewBox units, so these keep what a zoomed-in map shows (Bali, Lombok).
@@ -295,7 +299,18 @@ def _link(href, label, body):
     return f'<a href="{html.escape(str(href))}" aria-label="{label}"><title>{label}</title>{body}</a>'
 
 
-def render_map(points, lines, *, title, desc, highlight=None, ident=None, land_href=None):
+def _focus(where, segs):
+    """Crop (degrees) around the Indonesian ends of the lines and the partners of the
+    FOCUS_SHARE of lines whose partner is nearest to them (ties by key: deterministic)."""
+    home = [where[str(ln["from"])] for ln, *_ in segs]
+    cx, cy = sum(p[0] for p in home) / len(home), sum(p[1] for p in home) / len(home)
+    near = sorted(segs, key=lambda s: (math.hypot(s[2][0] - cx, s[2][1] - cy), str(s[0]["to"]), str(s[0]["from"])))
+    kept = near[:max(1, math.ceil(len(near) * FOCUS_SHARE))]
+    return _view(home + [b for _, _, b, _ in kept] + [((a[0] + 2 * c[0] + b[0]) / 4, (a[1] + 2 * c[1] + b[1]) / 4)
+                                                         for _, a, b, c in kept])
+
+
+def render_map(points, lines, *, title, desc, highlight=None, ident=None, land_href=None, focus=False):
     """Inline SVG map of the given places and partnership lines.
 
     highlight: a point key (or iterable of keys) drawn larger, e.g. the place
@@ -303,6 +318,8 @@ def render_map(points, lines, *, title, desc, highlight=None, ident=None, land_h
     derived from the title so that two maps on one page get different ids.
     land_href: URL of world.svg (a site passes asset("world.svg")): the map
     then <use>s its outlines and stays small; without it the map embeds them.
+    focus: the closer view a phone shows instead of a map of the whole world
+    (_focus: where most lines are); "" when the map is not of the whole world.
     Raises ValueError for a line whose end is not among the points.
     """
     e = html.escape
@@ -322,13 +339,17 @@ def render_map(points, lines, *, title, desc, highlight=None, ident=None, land_h
     # The crop holds every dot and the top of every curve.
     xy = list(where.values()) + [((a[0] + 2 * c[0] + b[0]) / 4, (a[1] + 2 * c[1] + b[1]) / 4) for _, a, b, c in segs]
     x0, y0, w, h = _view(xy or [project(-2.5, 118.0)])  # no points: show Indonesia
+    if focus:
+        if w < WORLD[2] - WORLD[0] or not segs:
+            return ""  # already as close as it gets
+        x0, y0, w, h = _focus(where, segs)
     scale = VIEW_W / w
     height = round(h * scale)
 
     def at(p):
         return _num((p[0] - x0) * scale), _num((p[1] - y0) * scale)
 
-    ident = ident or "wm-" + hashlib.sha1(str(title).encode("utf-8")).hexdigest()[:6]
+    ident = ident or "wm-" + hashlib.sha1(str(title).encode("utf-8")).hexdigest()[:6] + ("f" if focus else "")
     described = f' aria-describedby="{e(ident)}-d"' if desc else ""
     # width/height give the aspect ratio before CSS loads; the plain colours
     # are a fallback for readers that drop the stylesheet (map.css wins).

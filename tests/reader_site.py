@@ -111,6 +111,7 @@ FILES = {
         languages: [id, en, ja]
         base_url: https://example.github.io/kota-kembar/
         contact: https://github.com/example/kota-kembar/issues
+        repository: https://github.com/example/kota-kembar
         """,
     "vocabulary.yaml": VOCABULARY,
     "places/badung.yaml": _place({"id": "Kabupaten Badung", "en": "Badung Regency", "ja": "バドゥン県"}, "regency", "ID",
@@ -119,7 +120,7 @@ FILES = {
     "places/bandung.yaml": _place({"id": "Kota Bandung", "en": "Bandung City", "ja": "バンドン市"}, "city", "ID",
                                   (-6.91, 107.61), {"id": "Jawa Barat", "en": "West Java", "ja": "西ジャワ州"}),
     "places/jawa-barat.yaml": _place({"id": "Provinsi Jawa Barat", "en": "West Java Province", "ja": "西ジャワ州"},
-                                     "province", "ID", (-6.92, 107.6)),
+                                     "province", "ID", (-6.92, 107.6)) + "reading: {ja: にしじゃわしゅう}\n",
     "places/yogyakarta.yaml": _place({"id": "Daerah Istimewa Yogyakarta", "en": "Special Region of Yogyakarta",
                                       "ja": "ジョクジャカルタ特別州"}, "special-region", "ID", (-7.8, 110.36)),
     "places/makassar.yaml": _place({"id": "Kota Makassar", "en": "Makassar City", "ja": "マカッサル市"}, "city", "ID",

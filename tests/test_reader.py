@@ -134,9 +134,14 @@ def test_without_javascript_the_filters_are_links_to_the_term_pages(reader_site)
     browse = re.search(r'<details class="browse" data-browse>(.*?)</details>', html, re.S).group(1)
     for href in ("/kota-kembar/en/sectors/tourism/", "/kota-kembar/en/status/active/",
                  "/kota-kembar/en/types/sister-city/", "/kota-kembar/en/countries/jp/",
-                 "/kota-kembar/en/places/bali/", "/kota-kembar/en/places/jawa-barat/", "/kota-kembar/en/places/yogyakarta/"):
+                 "/kota-kembar/en/provinces/bali/", "/kota-kembar/en/provinces/jawa-barat/",
+                 "/kota-kembar/en/provinces/yogyakarta/"):
         assert f'href="{href}"' in browse, href
-    assert "Sulawesi" not in browse  # no page to link to: a JavaScript-only filter
+    # Every province the filter offers has a page, also one that is only a region's name.
+    options = re.findall(r'<option value="([^"]+)"', re.search(r'<select id="filter-province".*?</select>', html, re.S).group(0))
+    assert sorted(options) == ["bali", "jawa-barat", "jawa-tengah", "sulawesi-selatan", "yogyakarta"]
+    for key in options:
+        assert f'href="/kota-kembar/en/provinces/{key}/"' in browse, key
     assert '<option value="sulawesi-selatan">South Sulawesi</option>' in html
     # A label that falls back to Indonesian says so, in the options and in the links.
     assert '<option value="msme" lang="id">UMKM</option>' in html
@@ -202,7 +207,7 @@ def svg_of(html):
 
 def test_home_map_links_every_located_partnership_with_a_localized_name(reader_site):
     for lang, label in (("en", "Badung Regency – Fujisawa City: Letter of intent signed"),
-                        ("ja", "バドゥン県 – 藤沢市: 意向書締結"),
+                        ("ja", "バドゥン県 – 藤沢市：意向書締結"),  # full-width colon in Japanese
                         ("id", "Kabupaten Badung – Kota Fujisawa: Pernyataan Kehendak (LoI) ditandatangani")):
         html = reader_site.page(f"{lang}/")
         svg = svg_of(html)
@@ -231,8 +236,8 @@ def test_place_and_partnership_pages_map_their_own_partnerships(reader_site):
     assert "</svg> This place</li>" in html
     page = reader_site.page("ja/partnerships/yogyakarta-kyoto/")
     names = [a.get("aria-label") for a in svg_of(page).iter(f"{SVG}a")]
-    assert "ジョクジャカルタ特別州 – 京都府: 提携中" in names
-    assert "京都府 (日本)" in names
+    assert "ジョクジャカルタ特別州 – 京都府：提携中" in names
+    assert "京都府（日本）" in names
     assert svg_of(page).find(f"{SVG}title").text == "ジョクジャカルタ特別州 – 京都府の地図"
 
 

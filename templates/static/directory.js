@@ -44,7 +44,13 @@
     });
   }
 
-  function byName(a, b) { return collator.compare(title(a), title(b)); }
+  // The server wrote each card's key in name order (data-sort: Japanese by reading, in
+  // gojūon order) and lists them in that order, so sorting by name never moves a card.
+  function byName(a, b) {
+    var x = a.getAttribute("data-sort"), y = b.getAttribute("data-sort");
+    if (x === null || y === null) return collator.compare(title(a), title(b));
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
 
   function sorter(order) {
     if (order === "newest" || order === "oldest") {
