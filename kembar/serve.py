@@ -134,7 +134,7 @@ class Preview:
         todo = self.affected(pages, by_key, inputs)
         pending = {page.file for page in self.later} - {page.file for page in todo}  # an earlier edit's rest
         todo += [page for page in pages if page.file in pending]
-        self.later = [page for page in todo if page.file not in self.shown] if len(todo) > LATER_FROM else []
+        self.later = [page for page in todo if page.file not in self.shown] if len(todo) > LATER_FROM and self.shown else []
         todo = [page for page in todo if page not in self.later]
         self.out.mkdir(parents=True, exist_ok=True)
         previous, self.digests = self.digests, dict(self.digests or {})
@@ -340,21 +340,19 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         print(f"kembar serve: {problem}", file=sys.stderr)
         return 2
     preview = Preview(content, out, project, jobs or os.cpu_count() or 1)
-    tell(preview, preview.rebuild(), "built")
-    preview.remake_data()
     try:
-        server = Server((host, port), preview, verbose)
+        server = Server((host, port), preview, verbose)  # listening; requests are answered from serve_forever()
     except OSError as e:
         print(f"kembar serve: cannot listen on {host}:{port}: {e.strerror or e}", file=sys.stderr)
         return 2
     indexer = Indexer(preview, server.lock)
-    indexer.soon(0)
 
-    def changed(paths: set[str] | None) -> None:
+    def changed(paths: set[str] | None, verb: str = "rebuilt") -> None:
+        """One build after a save (the first: paths None), told in one line; the reload."""
         showed_errors = bool(preview.errors)
         with server.lock:
             result = preview.rebuild(paths)
-        tell(preview, result, "rebuilt")
+        tell(preview, result, verb)
         if result.written or result.errors or showed_errors:
             server.reload(result.written)
         rest = Result()
@@ -368,8 +366,9 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
         with server.lock:
             preview.remake_data()
         if result.written and (preview.partial or not result.errors):
-            indexer.soon(SEARCH_AFTER_SECONDS)
+            indexer.soon(SEARCH_AFTER_SECONDS if verb == "rebuilt" else 0)
 
+    changed(None, "built")
     stop, ready = threading.Event(), threading.Event()
     how = "polling" if poll else "the system"
     threading.Thread(target=watch, args=([content, project.templates, project.locales], changed, poll, stop, ready),

@@ -159,6 +159,23 @@ def test_serves_every_language_under_the_base_path(server):
     assert server.get("/elsewhere/")[0] == 404
 
 
+def test_a_big_first_build_serves_every_page(make_site, tmp_path):
+    """More pages than LATER_FROM and no page shown yet: the first build renders them all."""
+    make_site()
+    for n in range(100):  # 100 places: 300 place pages, with the rest well over LATER_FROM (300)
+        (tmp_path / f"content/places/town-{n}.yaml").write_text(
+            f"names: {{id: Kota {n}, en: Town {n}, ja: 町{n}}}\nkind: city\ncountry: JP\n", encoding="utf-8")
+    running = Server(tmp_path, free_port())
+    try:
+        assert re.search(r"^built (\d+) pages", running.log.read_text(), re.M)[1] == str(
+            sum(1 for p in running.out.rglob("*.html")))
+        assert int(re.search(r"^built (\d+) pages", running.log.read_text(), re.M)[1]) > 300
+        for lang in ("id", "en", "ja"):
+            assert running.get(f"/kota-kembar/{lang}/places/town-7/")[0] == 200
+    finally:
+        running.stop()
+
+
 def test_binds_to_loopback_by_default(server):
     """Every listening socket on the server's port is on 127.0.0.1 (from the kernel's table)."""
     port = f"{server.port:04X}"
