@@ -95,6 +95,12 @@ def checks_links(site, args) -> bool:
     return strict(site, args) or args.check_links
 
 
+def shown_from(content: Path) -> Path:
+    """Where the paths in messages start (kembar/load.py): the working folder for a content
+    folder given as a relative path, else the content folder's parent."""
+    return Path.cwd() if not content.is_absolute() else content.resolve().parent
+
+
 def warn_removed_html(site) -> None:
     """Raw HTML the build removes from Markdown: a warning at each tag, never an error."""
     removed = render.removed_html(site)
@@ -124,7 +130,7 @@ def build_or_report(args):
     status = translation_problems(site, args)
     if status:
         return site, None, status
-    dead = links.check(site, outputs, args.base_url, args.content.resolve().parent) if checks_links(site, args) else []
+    dead = links.check(site, outputs, args.base_url, shown_from(args.content)) if checks_links(site, args) else []
     if dead:
         return site, None, report(dead, sys.stderr)
     return site, outputs, 0
@@ -172,7 +178,7 @@ def cmd_build(args) -> int:
         outputs = FolderOutputs(folder)
         written.extend(outputs)
         if checks_links(site, args):
-            dead = links.check(site, outputs, args.base_url, args.content.resolve().parent, prepared.pages)
+            dead = links.check(site, outputs, args.base_url, shown_from(args.content), prepared.pages)
             if dead:
                 raise ContentErrors(dead)
         if not args.no_search:  # the search index is made in the fresh folder: if it fails, the old site stays

@@ -73,9 +73,12 @@ def load(content: Path, read=None) -> tuple[list[RawDoc], list[ContentError]]:
     if not content.is_dir():
         return [], [ContentError(str(content), 1, 1, "content folder not found")]
     root = content.resolve()
+    # The name editors see: the path as they gave it (`../drafts/cc/places/x.yaml` opens from
+    # where they typed it); for a folder given as an absolute path, from its parent.
+    shown_root = Path(os.path.normpath(content)) if not content.is_absolute() else Path(root.name)
 
-    def rel(p: Path) -> str:  # the name editors see; never follows a symbolic link
-        return (Path(root.name) / p.relative_to(content)).as_posix()
+    def rel(p: Path) -> str:  # never follows a symbolic link
+        return (shown_root / p.relative_to(content)).as_posix()
 
     def add(path: Path | str, shown: str, kind: str, slug: str, lang: str | None, inside: bool = False) -> None:
         try:
@@ -112,7 +115,7 @@ def load(content: Path, read=None) -> tuple[list[RawDoc], list[ContentError]]:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            shown = f"{root.name}/{folder}/{entry.name}"
+            shown = f"{shown_root.as_posix()}/{folder}/{entry.name}"
             if entry.is_dir():
                 errors.append(ContentError(shown, 1, 1, f"unexpected folder: {folder}/ holds files only"))
                 continue

@@ -88,3 +88,25 @@ def test_new_writes_a_skeleton_and_refuses_to_overwrite(make_site, kind, slug, p
     assert main(["new", kind, slug, "--content", str(content)]) == 2
     assert "exists already" in capsys.readouterr().err
     assert main(["check", "--content", str(content)]) == 1  # until the TODOs are filled in
+
+
+def test_paths_in_messages_open_from_where_the_command_was_typed(make_site, tmp_path, monkeypatch, capsys):
+    """`check --content ../drafts/cc` names files as ../drafts/cc/..., which a terminal or an
+    editor opens from the working folder (not cc/..., which exists nowhere)."""
+    import shutil
+
+    from kembar.cli import main
+
+    content = make_site()
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    shutil.move(str(content), drafts / "cc")
+    record = drafts / "cc/partnerships/badung-fujisawa.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("status: loi-signed", "status: signed"),
+                      encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    assert main(["check", "--content", "../drafts/cc"]) == 1
+    err = capsys.readouterr().err
+    assert "../drafts/cc/partnerships/badung-fujisawa.yaml:3:9: unknown status 'signed'" in err
+    assert Path("../drafts/cc/partnerships/badung-fujisawa.yaml").is_file()
