@@ -15,6 +15,7 @@ the first build and again when edits settle; the last good one is served meanwhi
 """
 from __future__ import annotations
 
+import gc
 import mimetypes
 import os
 import queue
@@ -88,6 +89,7 @@ class Preview:
     def rebuild(self, changed: set[str] | None = None) -> Result:
         """Build again after the files `changed` were saved (None: unknown, read every file)."""
         start, result, partial = time.perf_counter(), Result(), False
+        gc.disable()  # the collector's passes over a big site's heap would take seconds of an edit
         try:
             self.reader.forget(changed)
             docs, errors = load(self.content, read=self.reader)
@@ -105,6 +107,8 @@ class Preview:
         except Exception as error:  # a bug, or a catalog Babel cannot read: keep serving, show it
             traceback.print_exc()
             result.errors, partial = [ContentError("kembar", 1, 1, f"internal error: {type(error).__name__}: {error}")], False
+        finally:
+            gc.enable()
         if result.errors and not partial:
             self.inputs = None  # the next good build renders every page (some were left half done)
         self.errors, self.partial = result.errors, partial
@@ -134,8 +138,11 @@ class Preview:
         todo = self.affected(pages, by_key, inputs)
         pending = {page.file for page in self.later} - {page.file for page in todo}  # an earlier edit's rest
         todo += [page for page in pages if page.file in pending]
-        self.later = [page for page in todo if page.file not in self.shown] if len(todo) > LATER_FROM and self.shown else []
-        todo = [page for page in todo if page not in self.later]
+        if len(todo) > LATER_FROM and self.shown:
+            todo, self.later = ([page for page in todo if page.file in self.shown],
+                                [page for page in todo if page.file not in self.shown])
+        else:
+            self.later = []
         self.out.mkdir(parents=True, exist_ok=True)
         previous, self.digests = self.digests, dict(self.digests or {})
         files = build(site, prepared.index, pages, self.project, jobs=self.jobs, memo=self.memo, only=todo, data=False)
@@ -156,8 +163,11 @@ class Preview:
     def render_later(self, files: set[str] | None = None) -> Result:
         """The next chunk of the pages left for after the reload (or those of `files`)."""
         result, p = Result(), self.prepared
-        chunk = [page for page in self.later if page.file in files] if files else self.later[:LATER_CHUNK]
-        self.later = [page for page in self.later if page not in chunk]
+        if files:
+            chunk, self.later = ([page for page in self.later if page.file in files],
+                                 [page for page in self.later if page.file not in files])
+        else:
+            chunk, self.later = self.later[:LATER_CHUNK], self.later[LATER_CHUNK:]
         self.write(build(p.site, p.index, p.pages, self.project, jobs=self.jobs, memo=self.memo, only=chunk,
                          assets=False, data=False), result)
         result.rendered = [page.file for page in chunk]
@@ -369,6 +379,8 @@ def serve(content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, p
             indexer.soon(SEARCH_AFTER_SECONDS if verb == "rebuilt" else 0)
 
     changed(None, "built")
+    gc.collect()
+    gc.freeze()  # what the first build keeps (most of it lives on): later collections pass it by
     stop, ready = threading.Event(), threading.Event()
     how = "polling" if poll else "the system"
     threading.Thread(target=watch, args=([content, project.templates, project.locales], changed, poll, stop, ready),
