@@ -129,6 +129,9 @@ class Explainer:
     versions: Mapping[str, ExplainerVersion]  # lang -> version; the default language always
 
 
+DEFAULT_STALE_YEARS = 5
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: Text
@@ -137,6 +140,7 @@ class SiteConfig:
     base_url: str  # always ends with '/'
     contact: str | None
     strict: bool = False  # untranslated text fails the build, as --strict does
+    stale_after_years: int = DEFAULT_STALE_YEARS  # a status whose newest evidence is older is "not confirmed since"
 
     @property
     def default_lang(self) -> str:

@@ -15,6 +15,7 @@ from typing import Callable
 from markupsafe import Markup
 
 from . import worldmap
+from .freshness import Freshness
 from .model import PartialDate, Partnership, Place, Site, Text
 
 PROVINCE_KINDS = ("province", "special-region")
@@ -36,14 +37,16 @@ class Entry:
     a: Place
     b: Place
     province: Province | None
+    unconfirmed_since: PartialDate | None = None  # the status's evidence is older than site.yaml's threshold (kembar/freshness.py)
 
     @property
     def slug(self) -> str:
         return self.p.slug
 
 
-def entries(site: Site, provinces: dict[str, Province | None]) -> dict[str, Entry]:
-    return {slug: Entry(p, site.places[p.parties[0]], site.places[p.parties[1]], provinces[slug])
+def entries(site: Site, provinces: dict[str, Province | None], fresh: Freshness | None = None) -> dict[str, Entry]:
+    return {slug: Entry(p, site.places[p.parties[0]], site.places[p.parties[1]], provinces[slug],
+                        fresh.since(slug, p.as_of) if fresh else None)
             for slug, p in site.partnerships.items()}
 
 
