@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from . import urls, views
+from . import statistics, urls, views
 from .model import Site
 from .resolve import Index
 
@@ -42,12 +42,16 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
     """`todo`: what each language still lacks (kembar/i18n.py); `updates`: the feed's
     entries (kembar/feeds.py)."""
     provinces = views.province_index(site)
-    entries = views.entries(site, provinces)
+    entries = views.entries(site, provinces, index.freshness)
     listed = lambda slugs: tuple(entries[s] for s in slugs)  # noqa: E731
     everything = listed(site.partnerships)
     newest = listed(index.newest_first)
     guides = tuple(site.explainers.values())
     common = {"reading_guide": READING_GUIDE in site.explainers}
+    stats = statistics.statistics(site, index, provinces, index.freshness)
+    stale = tuple(entry for entry in everything if entry.unconfirmed_since)
+    fresh = tuple(entry for entry in everything if not entry.unconfirmed_since)
+    freshness_counts = {"years": index.freshness.years, "fresh": len(fresh), "stale": len(stale)}
     pages = [Page(("chooser",), None, "", "chooser.html", {})]
     for lang in site.config.languages:
         def page(key, template, context, translated=True, sources=()):
@@ -61,7 +65,8 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
 
         page(("home",), "home.html", {"latest": newest[:6], "mapped": newest[:views.MAP_LIMIT], "total": len(newest),
                                       "countries": len(index.by_country), "guides": guides})
-        paged("directory", "", "directory.html", everything, {"counts": views.facets(index, provinces)})
+        paged("directory", "", "directory.html", everything, {"counts": views.facets(index, provinces),
+                                                               "freshness": freshness_counts})
         if len(everything) > views.PAGE_SIZE:  # the directory's filters need every card: they fetch them
             page(("cards",), "cards.json", {"listed": everything})
         for entry in everything:
@@ -80,6 +85,10 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
                       {"section": section, "term_entry": getattr(site.vocabulary, section)[term]})
         for country, slugs in index.by_country.items():
             paged("countries", country, "country.html", listed(slugs), {"country": country})
+        # Statistics, and the lists its freshness counts lead to (also the directory's no-JS filter).
+        page(("statistics",), "statistics.html", {"stats": stats})
+        for kind, shown in (("confirmed", fresh), ("unconfirmed", stale)):
+            paged(kind, "", "freshness.html", shown, {"freshness": freshness_counts})
         page(("explainers",), "explainers.html", {"guides": guides})
         page(("translations",), "translations.html", translations_context(site, todo, entries))
         for slug, explainer in site.explainers.items():

@@ -25,6 +25,9 @@ PATTERNS = {
     "data": "{lang}/data/",
     "translations": "{lang}/translations/",
     "feed": "{lang}/feed.xml",
+    "statistics": "{lang}/statistics/",
+    "confirmed": "{lang}/partnerships/confirmed/",  # statuses confirmed within site.yaml's stale_after_years
+    "unconfirmed": "{lang}/partnerships/unconfirmed/",  # and those not confirmed since
 }
 # Kinds whose key is optional: without one they are the hub of every term of that kind.
 HUBS = ("sectors", "statuses", "types", "countries")

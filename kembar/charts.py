@@ -1,0 +1,100 @@
+"""Bar charts as inline SVG, drawn at build time: no script, no request, the same bytes
+for the same numbers.
+
+Why a module of our own (tried for issue 19): pygal writes a random id into every chart
+and a <script> with it (not deterministic, not script-free); leather and vl-convert-python
+are deterministic, but both draw with a fixed viewBox that shrinks the text to ~8 px on a
+390 px phone, write colours into attributes (dark mode and print would fight them), know
+no CLDR number formats (Indonesian "1.234") and have no links or accessible names;
+vl-convert also adds a ~40 MB native dependency. Horizontal bars need very little code.
+
+The layout needs no viewBox: the SVG is as wide as its column and its text keeps the
+page's size at any width. Labels sit on a line of their own above their bar, so a long
+Indonesian label never squeezes the bar; bar widths are percentages of the width; the
+count follows the bar's end (x="p%" dx="6"). Colours come from CSS classes and
+currentColor (templates/static/site.css: dark mode and print), never from attributes.
+
+A chart is one picture: role="img" named by its <title> and described by its <desc>
+(which the template fills with every number). Each row is also a link for pointer users
+(tabindex="-1": out of the tab order, as a picture's parts are hidden from screen
+readers); keyboards and screen readers follow the same links in the table the template
+puts under every chart.
+"""
+from __future__ import annotations
+
+from html import escape
+from typing import Callable, Iterable, Mapping
+
+FONT = 15  # px: the label's size (site.css .chart-label says the same)
+LABEL_BASELINE = 17  # from the top of a row
+BAR_TOP = 25
+BAR_HEIGHT = 16
+BAR_GAP = 4
+ROW_END = 12
+CAPTION_HEIGHT = 34  # a group's caption (the ends beside the lifecycle)
+FLOW_INDENT = 22  # px: room for the arrows of a lifecycle
+MAX_WIDTH = 78  # % of the width the longest bar takes; the rest is for its count
+
+
+def _pct(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def bar_chart(rows: Iterable[Mapping], *, ident: str, title: str, desc: str, number: Callable[[int], str],
+              scale: int | None = None, flow: bool = False) -> str:
+    """An SVG bar chart. rows: mappings with
+    label   the row's label (plain text; escaped here)
+    bars    [(value, series)]: one bar per item, series naming its CSS class (chart-bar-<series>)
+    href    optional: the list the row counts
+    lang    optional: the label's language, when it fell back from the page's
+    caption optional: a group caption drawn above this row (a gap comes before it)
+    step    optional: true when, in a flow chart, this row is a step of the flow (an arrow joins consecutive steps;
+            the label carries the step's number)
+    scale: the value of a full-length bar (default: the largest value)."""
+    rows = list(rows)
+    e = lambda s: escape(str(s), quote=True)  # noqa: E731
+    largest = scale or max((v for row in rows for v, _ in row["bars"]), default=0) or 1
+    indent = FLOW_INDENT if flow else 0
+    parts: list[str] = []
+    y = 0
+    previous_step = False
+    for row in rows:
+        if row.get("caption"):
+            y += 8
+            parts.append(f'<text class="chart-caption" x="0" y="{y + 20}">{e(row["caption"])}</text>')
+            y += CAPTION_HEIGHT
+            previous_step = False
+        bars = row["bars"]
+        height = BAR_TOP + len(bars) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP + ROW_END
+        step = flow and bool(row.get("step"))
+        inner = []
+        if step and previous_step:  # an arrow from the step above to this one
+            inner.append(f'<path class="chart-flow" d="M7 {y - ROW_END + 2}V{y + 10}m-4-5 4 5 4-5"/>')
+        lang = f' lang="{e(row["lang"])}"' if row.get("lang") else ""
+        inner.append(f'<text class="chart-label" x="{indent}" y="{y + LABEL_BASELINE}"{lang}>{e(row["label"])}</text>')
+        for i, (value, series) in enumerate(bars):
+            top = y + BAR_TOP + i * (BAR_HEIGHT + BAR_GAP)
+            width = _pct(value / largest * MAX_WIDTH)
+            kind = f"chart-bar chart-bar-{e(series)}" if series else "chart-bar"
+            if value:
+                inner.append(f'<rect class="{kind}" x="{indent}" y="{top}" width="{width}%" height="{BAR_HEIGHT}"/>')
+            inner.append(f'<text class="chart-value" x="{width}%" dx="{indent + (6 if value else 0)}" '
+                         f'y="{top + BAR_HEIGHT - 3}">{e(number(value))}</text>')
+        body = "".join(inner)
+        if row.get("href"):
+            body = f'<a href="{e(row["href"])}" tabindex="-1">{body}</a>'
+        parts.append(f"<g>{body}</g>" if not row.get("href") else body)
+        previous_step = step
+        y += height
+    return (f'<svg class="chart" width="100%" height="{y}" role="img" aria-labelledby="{e(ident)}-t" '
+            f'aria-describedby="{e(ident)}-d" focusable="false" xmlns="http://www.w3.org/2000/svg">'
+            f'<title id="{e(ident)}-t">{e(title)}</title><desc id="{e(ident)}-d">{e(desc)}</desc>'
+            + "".join(parts) + "</svg>")
+
+
+def swatch(series: str) -> str:
+    """A legend's sample of a bar (decorative: the legend's text names it)."""
+    kind = f"chart-bar chart-bar-{escape(series, quote=True)}" if series else "chart-bar"
+    return (f'<svg class="chart-swatch" width="28" height="16" aria-hidden="true" focusable="false" '
+            f'xmlns="http://www.w3.org/2000/svg"><rect class="{kind}" x="1" y="1" width="26" height="14"/></svg>')
