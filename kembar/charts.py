@@ -22,18 +22,47 @@ puts under every chart.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from html import escape
 from typing import Callable, Iterable, Mapping
 
-FONT = 15  # px: the label's size (site.css .chart-label says the same)
-LABEL_BASELINE = 17  # from the top of a row
-BAR_TOP = 25
-BAR_HEIGHT = 16
+FONT = 15  # px: the label's size (site.css .chart text says the same)
+LINE = 19  # px between the lines of a label that had to wrap
+LABEL_BASELINE = 16  # from the top of a row
+BAR_TOP = 23  # below the label's (last) line
+BAR_HEIGHT = 15
 BAR_GAP = 4
-ROW_END = 12
-CAPTION_HEIGHT = 34  # a group's caption (the ends beside the lifecycle)
+ROW_END = 10
+CAPTION_HEIGHT = 30  # a group's caption (the ends beside the lifecycle)
+NARROWEST = 340  # px: a label wraps when it would not fit this width (a 390 px phone's column is 358)
 FLOW_INDENT = 22  # px: room for the arrows of a lifecycle
 MAX_WIDTH = 78  # % of the width the longest bar takes; the rest is for its count
+
+
+def width_of(text: str) -> float:
+    """Roughly how wide a text is at FONT px: wide (CJK, full-width) characters take a whole
+    em, others about half. Enough to decide where to wrap; the browser lays the text out."""
+    return sum(FONT if unicodedata.east_asian_width(c) in "WF" else FONT * 0.56 for c in text)
+
+
+def wrap(text: str, room: float = NARROWEST) -> list[str]:
+    """The label in lines that fit `room`: broken at spaces, or anywhere in a text without them
+    (Japanese), after a "・" or "、" where there is one."""
+    lines, current = [], ""
+    joiner = " " if " " in text else ""
+    words = text.split(" ") if joiner else [w for w in re.split(r"(?<=[・、])", text) if w]
+    if not joiner and max(map(width_of, words)) > room:
+        words = list(text)
+    for word in words:
+        trial = current + joiner + word if current else word
+        if current and width_of(trial) > room:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    lines.append(current)
+    return lines
 
 
 def _pct(value: float) -> str:
@@ -62,19 +91,22 @@ def bar_chart(rows: Iterable[Mapping], *, ident: str, title: str, desc: str, num
     for row in rows:
         if row.get("caption"):
             y += 8
-            parts.append(f'<text class="chart-caption" x="0" y="{y + 20}">{e(row["caption"])}</text>')
-            y += CAPTION_HEIGHT
+            caption = wrap(row["caption"], NARROWEST)
+            parts.append(f'<text class="chart-caption" x="0" y="{y + 20}">{_lines(caption, 0, e)}</text>')
+            y += CAPTION_HEIGHT + (len(caption) - 1) * LINE
             previous_step = False
         bars = row["bars"]
-        height = BAR_TOP + len(bars) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP + ROW_END
+        label = wrap(row["label"], NARROWEST - indent)
+        below = (len(label) - 1) * LINE  # the extra lines of a wrapped label
+        height = BAR_TOP + below + len(bars) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP + ROW_END
         step = flow and bool(row.get("step"))
         inner = []
         if step and previous_step:  # an arrow from the step above to this one
             inner.append(f'<path class="chart-flow" d="M7 {y - ROW_END + 2}V{y + 10}m-4-5 4 5 4-5"/>')
         lang = f' lang="{e(row["lang"])}"' if row.get("lang") else ""
-        inner.append(f'<text class="chart-label" x="{indent}" y="{y + LABEL_BASELINE}"{lang}>{e(row["label"])}</text>')
+        inner.append(f'<text class="chart-label" x="{indent}" y="{y + LABEL_BASELINE}"{lang}>{_lines(label, indent, e)}</text>')
         for i, (value, series) in enumerate(bars):
-            top = y + BAR_TOP + i * (BAR_HEIGHT + BAR_GAP)
+            top = y + BAR_TOP + below + i * (BAR_HEIGHT + BAR_GAP)
             width = _pct(value / largest * MAX_WIDTH)
             kind = f"chart-bar chart-bar-{e(series)}" if series else "chart-bar"
             if value:
@@ -91,6 +123,11 @@ def bar_chart(rows: Iterable[Mapping], *, ident: str, title: str, desc: str, num
             f'aria-describedby="{e(ident)}-d" focusable="false" xmlns="http://www.w3.org/2000/svg">'
             f'<title id="{e(ident)}-t">{e(title)}</title><desc id="{e(ident)}-d">{e(desc)}</desc>'
             + "".join(parts) + "</svg>")
+
+
+def _lines(lines: list[str], x: int, e) -> str:
+    """A text's lines: the first as it is, the next ones as <tspan>s a line below."""
+    return e(lines[0]) + "".join(f'<tspan x="{x}" dy="{LINE}">{e(line)}</tspan>' for line in lines[1:])
 
 
 def swatch(series: str) -> str:
