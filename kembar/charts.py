@@ -14,11 +14,13 @@ Indonesian label never squeezes the bar; bar widths are percentages of the width
 count follows the bar's end (x="p%" dx="6"). Colours come from CSS classes and
 currentColor (templates/static/site.css: dark mode and print), never from attributes.
 
-A chart is one picture: role="img" named by its <title> and described by its <desc>
-(which the template fills with every number). Each row is also a link for pointer users
-(tabindex="-1": out of the tab order, as a picture's parts are hidden from screen
-readers); keyboards and screen readers follow the same links in the table the template
-puts under every chart.
+The picture is a <g role="img"> named by the chart's <title> and described by its <desc>
+(which the template fills with every number). A picture's parts are hidden from screen
+readers and may hold no links (axe: nested-interactive), so the links lie in a layer of
+their own underneath it: one <a> per row, named by aria-label ("Active: 23"), a rectangle
+as wide as the chart and as tall as the row, which shows on hover and on keyboard focus
+behind the row's text (the drawing lets the pointer through, site.css). The whole <svg>
+is a group named by the title. The template also puts the numbers in a table.
 """
 from __future__ import annotations
 
@@ -76,6 +78,7 @@ def bar_chart(rows: Iterable[Mapping], *, ident: str, title: str, desc: str, num
     label   the row's label (plain text; escaped here)
     bars    [(value, series)]: one bar per item, series naming its CSS class (chart-bar-<series>)
     href    optional: the list the row counts
+    name    with href: the link's accessible name (the label and its numbers, as the page words them)
     lang    optional: the label's language, when it fell back from the page's
     caption optional: a group caption drawn above this row (a gap comes before it)
     step    optional: true when, in a flow chart, this row is a step of the flow (an arrow joins consecutive steps;
@@ -86,6 +89,7 @@ def bar_chart(rows: Iterable[Mapping], *, ident: str, title: str, desc: str, num
     largest = scale or max((v for row in rows for v, _ in row["bars"]), default=0) or 1
     indent = FLOW_INDENT if flow else 0
     parts: list[str] = []
+    links: list[str] = []
     y = 0
     previous_step = False
     for row in rows:
@@ -113,16 +117,18 @@ def bar_chart(rows: Iterable[Mapping], *, ident: str, title: str, desc: str, num
                 inner.append(f'<rect class="{kind}" x="{indent}" y="{top}" width="{width}%" height="{BAR_HEIGHT}"/>')
             inner.append(f'<text class="chart-value" x="{width}%" dx="{indent + (6 if value else 0)}" '
                          f'y="{top + BAR_HEIGHT - 3}">{e(number(value))}</text>')
-        body = "".join(inner)
+        parts += inner
         if row.get("href"):
-            body = f'<a href="{e(row["href"])}" tabindex="-1">{body}</a>'
-        parts.append(f"<g>{body}</g>" if not row.get("href") else body)
+            name = row.get("name") or row["label"]
+            links.append(f'<a href="{e(row["href"])}" aria-label="{e(name)}"><rect class="chart-hit" x="0" y="{y + 1}" '
+                         f'width="100%" height="{height - 2}"/></a>')
         previous_step = step
         y += height
-    return (f'<svg class="chart" width="100%" height="{y}" role="img" aria-labelledby="{e(ident)}-t" '
-            f'aria-describedby="{e(ident)}-d" focusable="false" xmlns="http://www.w3.org/2000/svg">'
-            f'<title id="{e(ident)}-t">{e(title)}</title><desc id="{e(ident)}-d">{e(desc)}</desc>'
-            + "".join(parts) + "</svg>")
+    layer = f'<g class="chart-links">{"".join(links)}</g>' if links else ""
+    return (f'<svg class="chart" width="100%" height="{y}" role="group" aria-labelledby="{e(ident)}-t" '
+            f'xmlns="http://www.w3.org/2000/svg"><title id="{e(ident)}-t">{e(title)}</title>{layer}'
+            f'<g class="chart-drawing" role="img" aria-labelledby="{e(ident)}-t" aria-describedby="{e(ident)}-d">'
+            f'<desc id="{e(ident)}-d">{e(desc)}</desc>' + "".join(parts) + "</g></svg>")
 
 
 def _lines(lines: list[str], x: int, e) -> str:
