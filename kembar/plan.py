@@ -87,8 +87,8 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
             paged("countries", country, "country.html", listed(slugs), {"country": country})
         # Statistics, and the lists its freshness counts lead to (also the directory's no-JS filter).
         page(("statistics",), "statistics.html", {"stats": stats})
-        for kind, shown in (("confirmed", fresh), ("unconfirmed", stale)):
-            paged(kind, "", "freshness.html", shown, {"freshness": freshness_counts})
+        for key, shown in (("confirmed", fresh), ("unconfirmed", stale)):
+            paged("freshness", key, "freshness.html", shown, {"freshness": freshness_counts})
         page(("explainers",), "explainers.html", {"guides": guides})
         page(("translations",), "translations.html", translations_context(site, todo, entries))
         for slug, explainer in site.explainers.items():

@@ -26,8 +26,7 @@ PATTERNS = {
     "translations": "{lang}/translations/",
     "feed": "{lang}/feed.xml",
     "statistics": "{lang}/statistics/",
-    "confirmed": "{lang}/partnerships/confirmed/",  # statuses confirmed within site.yaml's stale_after_years
-    "unconfirmed": "{lang}/partnerships/unconfirmed/",  # and those not confirmed since
+    "freshness": "{lang}/freshness/{key}/",  # key: confirmed (within site.yaml's stale_after_years) or unconfirmed
 }
 # Kinds whose key is optional: without one they are the hub of every term of that kind.
 HUBS = ("sectors", "statuses", "types", "countries")

@@ -17,7 +17,7 @@ PAGE_TYPES = [
     "{lang}/places/badung/", "{lang}/places/cambodia/", "{lang}/sectors/tourism/",
     "{lang}/status/active/", "{lang}/types/sister-city/", "{lang}/countries/jp/",
     "{lang}/explainers/", "{lang}/explainers/what-is-a-sister-city/",
-    "{lang}/explainers/how-to-read-this-site/", "{lang}/statistics/", "{lang}/partnerships/unconfirmed/",
+    "{lang}/explainers/how-to-read-this-site/", "{lang}/statistics/", "{lang}/freshness/unconfirmed/",
 ]
 # Made by other parts of the build; checked as soon as the build makes them.
 OPTIONAL = ["{lang}/search/", "{lang}/data/", "{lang}/translations/"]

@@ -188,7 +188,7 @@ def test_the_freshness_filter_without_javascript(reader_site, reader_browser):
         assert not d.find_element(By.CSS_SELECTOR, "form[data-filters]").is_displayed()
         d.find_element(By.CSS_SELECTOR, "details[data-browse] summary").click()
         d.find_element(By.LINK_TEXT, f"Not in the last 5 years ({len(stale)})").click()
-        assert d.current_url.endswith("/en/partnerships/unconfirmed/")
+        assert d.current_url.endswith("/en/freshness/unconfirmed/")
         listed = {a.get_attribute("href").split("/")[-2] for a in d.find_elements(By.CSS_SELECTOR, ".card-title a")}
         assert listed == stale
         d.find_element(By.LINK_TEXT, "See the statuses confirmed recently").click()

@@ -336,8 +336,8 @@ def test_the_mark_is_on_exactly_the_stale_partnerships(split):
         marked = set(re.findall(r'/partnerships/([^/]+)/">[^<]*</a></h2>\s*<p class="card-parties">[^\n]*\n\s*<p class="card-meta">[^\n]*unconfirmed', directory))
         assert marked == stale
         listed = lambda name: set(re.findall(r'<h3 class="card-title"><a href="[^"]*/partnerships/([^/]+)/"', text(outputs, name)))  # noqa: E731
-        assert listed(f"{lang}/partnerships/unconfirmed/index.html") == stale
-        assert listed(f"{lang}/partnerships/confirmed/index.html") == set(r.partnerships) - stale
+        assert listed(f"{lang}/freshness/unconfirmed/index.html") == stale
+        assert listed(f"{lang}/freshness/confirmed/index.html") == set(r.partnerships) - stale
         # The map's table on the home page (every partnership fits on the map).
         home = text(outputs, f"{lang}/index.html")
         table = re.search(r'<details class="map-table">(.*?)</details>', home, re.S).group(1)
