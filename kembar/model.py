@@ -132,6 +132,9 @@ class Explainer:
     versions: Mapping[str, ExplainerVersion]  # lang -> version; the default language always
 
 
+DEFAULT_STALE_YEARS = 5
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: Text
@@ -145,6 +148,7 @@ class SiteConfig:
     # MkDocs' edit_uri: repository + "/" + edit_uri + "places/badung.yaml".
     repository: str | None = None
     edit_uri: str = "edit/main/content/"
+    stale_after_years: int = DEFAULT_STALE_YEARS  # a status whose newest evidence is older is "not confirmed since"
 
     @property
     def default_lang(self) -> str:

@@ -2,7 +2,10 @@
 
 The files hold what the records say, not what a page shows: a translated field lists
 only the languages it was written in (no fallback), dates keep the precision of the
-source (YYYY, YYYY-MM or YYYY-MM-DD). The schema is made from the site, so terms and
+source (YYYY, YYYY-MM or YYYY-MM-DD). One field is worked out rather than written:
+`stale`, true when a status's as-of date is older than site.yaml's stale_after_years
+before the build's "now" (kembar/freshness.py), which the document states under
+`freshness`; the pages show such a status as "not confirmed since <year>". The schema is made from the site, so terms and
 languages are checked against the vocabulary and site.yaml of this very build.
 """
 from __future__ import annotations
@@ -11,6 +14,7 @@ import csv
 import io
 import json
 
+from .freshness import Freshness
 from .model import Partnership, Place, Site, Source, Text
 from .resolve import Index
 
@@ -40,7 +44,7 @@ def place_record(site: Site, base_url: str, place: Place) -> dict:
             "url": urls(site, base_url, "places", place.slug)}
 
 
-def partnership_record(site: Site, base_url: str, p: Partnership) -> dict:
+def partnership_record(site: Site, base_url: str, p: Partnership, stale: bool = False) -> dict:
     return {
         "slug": p.slug,
         "url": urls(site, base_url, "partnerships", p.slug),
@@ -48,6 +52,7 @@ def partnership_record(site: Site, base_url: str, p: Partnership) -> dict:
         "type": p.type,
         "status": p.status,
         "as_of": p.as_of.iso,
+        "stale": stale,
         "sectors": list(p.sectors),
         "summary": text(p.summary),
         "caution": text(p.caution),
@@ -74,7 +79,12 @@ def reuse(made: dict, kept: dict, key: tuple, made_from: tuple, make) -> str:
     return text
 
 
-def document(site: Site, base_url: str, made: dict, kept: dict) -> dict:
+def freshness_note(fresh: Freshness) -> dict:
+    return {"now": fresh.now.isoformat(), "now_from": "SOURCE_DATE_EPOCH" if fresh.from_epoch else "content",
+            "stale_after_years": fresh.years, "cutoff": fresh.cutoff.isoformat()}
+
+
+def document(site: Site, base_url: str, made: dict, kept: dict, fresh: Freshness) -> dict:
     vocab = site.vocabulary
     dates = [p.as_of for p in site.partnerships.values()]
     return {
@@ -84,18 +94,20 @@ def document(site: Site, base_url: str, made: dict, kept: dict) -> dict:
         "licence": LICENCE,
         "languages": list(site.config.languages),
         "updated": max(dates).iso if dates else None,
+        "freshness": freshness_note(fresh),
         "vocabulary": {section: {key: {"label": text(t.label), "definition": text(t.definition)}
                                  for key, t in getattr(vocab, section).items()}
                        for section in ("types", "statuses", "sectors", "place_kinds")},
-        "partnerships": [reuse(made, kept, ("json", slug, base_url), line_of(site, p),
-                               lambda p=p: Encoded(line(partnership_record(site, base_url, p))))
+        "partnerships": [reuse(made, kept, ("json", slug, base_url), line_of(site, p, fresh),
+                               lambda p=p: Encoded(line(partnership_record(site, base_url, p, slug in fresh.stale))))
                          for slug, p in site.partnerships.items()],
     }
 
 
-def line_of(site: Site, p: Partnership) -> tuple:
-    """What a partnership's line of open data is made from."""
-    return (p, *(site.places[slug] for slug in p.parties), site.config)
+def line_of(site: Site, p: Partnership, fresh: Freshness) -> tuple:
+    """What a partnership's line of open data is made from (True and False are the same
+    objects each time, so `reuse` sees a change of freshness)."""
+    return (p, *(site.places[slug] for slug in p.parties), site.config, p.slug in fresh.stale)
 
 
 def schema(site: Site, base_url: str) -> dict:
@@ -123,6 +135,14 @@ def schema(site: Site, base_url: str) -> dict:
                             "url": {"type": "string", "format": "uri"}}),
             "languages": {"const": languages},
             "updated": {"oneOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
+            "freshness": {**obj({
+                "now": {"type": "string", "format": "date"},
+                "now_from": {"enum": ["SOURCE_DATE_EPOCH", "content"]},
+                "stale_after_years": {"type": "integer", "minimum": 1},
+                "cutoff": {"type": "string", "format": "date"},
+            }), "description": "A status is stale when its as_of date (the whole period of a partial date) "
+                               "lies before cutoff: stale_after_years before now. now is the build's "
+                               "SOURCE_DATE_EPOCH, else the newest date in the content."},
             "vocabulary": obj({section: {"type": "object", "propertyNames": terms(section),
                                          "additionalProperties": {"$ref": "#/$defs/term"}}
                                for section in ("types", "statuses", "sectors", "place_kinds")}),
@@ -165,6 +185,8 @@ def schema(site: Site, base_url: str) -> dict:
                 "type": terms("types"),
                 "status": terms("statuses"),
                 "as_of": {"$ref": "#/$defs/date"},
+                "stale": {"type": "boolean", "description": "as_of is older than freshness.cutoff: the site "
+                                                           "shows 'not confirmed since' the year of as_of"},
                 "sectors": {"type": "array", "items": terms("sectors"), "uniqueItems": True},
                 "summary": {"$ref": "#/$defs/text"},
                 "caution": nullable("#/$defs/text"),
@@ -181,14 +203,14 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
-def csv_table(site: Site, base_url: str, made: dict, kept: dict) -> str:
+def csv_table(site: Site, base_url: str, made: dict, kept: dict, fresh: Freshness) -> str:
     """One row per partnership; a translated field becomes one column per language."""
     languages = site.config.languages
     per_lang = lambda name: [f"{name}_{lang}" for lang in languages]  # noqa: E731
     header = (["slug", "type", "status", "as_of", "first_date", "sectors",
                "indonesian_party", *per_lang("indonesian_party_name"), "indonesian_party_country",
                "partner", *per_lang("partner_name"), "partner_country",
-               *per_lang("summary"), *per_lang("caution"), *per_lang("url"), "source_urls"])
+               *per_lang("summary"), *per_lang("caution"), *per_lang("url"), "source_urls", "stale"])
     cells = lambda value: [spreadsheet_safe(value.values.get(lang, "")) if value else "" for lang in languages]  # noqa: E731
 
     def row(p: Partnership) -> str:
@@ -200,9 +222,10 @@ def csv_table(site: Site, base_url: str, made: dict, kept: dict) -> str:
             *cells(p.summary), *cells(p.caution),
             *urls(site, base_url, "partnerships", p.slug).values(),
             " ".join(s.url for s in p.sources),
+            "true" if p.slug in fresh.stale else "false",
         ])
 
-    return csv_row(header) + "".join(reuse(made, kept, ("csv", slug, base_url), line_of(site, p), lambda p=p: row(p))
+    return csv_row(header) + "".join(reuse(made, kept, ("csv", slug, base_url), line_of(site, p, fresh), lambda p=p: row(p))
                                      for slug, p in site.partnerships.items())
 
 
@@ -220,7 +243,8 @@ def geojson(site: Site, index: Index, base_url: str, made: dict, kept: dict) -> 
         for p in partnerships:
             other = p.parties[1] if p.parties[0] == place.slug else p.parties[0]
             listed.append({"slug": p.slug, "partner": other, "type": p.type, "status": p.status,
-                           "as_of": p.as_of.iso, "url": urls(site, base_url, "partnerships", p.slug)})
+                           "as_of": p.as_of.iso, "stale": p.slug in index.freshness.stale,
+                           "url": urls(site, base_url, "partnerships", p.slug)})
         record = place_record(site, base_url, place)
         del record["location"]  # it is the geometry
         return {"type": "Feature", "id": place.slug, "geometry": {"type": "Point", "coordinates": [lon, lat]},
@@ -230,7 +254,8 @@ def geojson(site: Site, index: Index, base_url: str, made: dict, kept: dict) -> 
     for slug, place in site.places.items():
         if place.location:
             listed = [site.partnerships[p_slug] for p_slug in index.by_place.get(slug, ())]
-            features.append(reuse(made, kept, ("geojson", slug, base_url), (place, *listed, site.config),
+            stale = tuple(p.slug in index.freshness.stale for p in listed)
+            features.append(reuse(made, kept, ("geojson", slug, base_url), (place, *listed, site.config, *stale),
                                   lambda place=place, listed=listed: Encoded(line(feature(place, listed)))))
     return {"type": "FeatureCollection", "features": features}
 
@@ -260,10 +285,10 @@ def files(site: Site, index: Index, base_url: str, kept: dict | None = None) -> 
     the lines of the last call, to reuse; replaced by this call's."""
     made, kept = {}, {} if kept is None else kept
     out = {
-        "data/partnerships.json": dump(document(site, base_url, made, kept)).encode("utf-8"),
+        "data/partnerships.json": dump(document(site, base_url, made, kept, index.freshness)).encode("utf-8"),
         "data/partnerships.schema.json": (json.dumps(schema(site, base_url), ensure_ascii=False, indent=2)
                                           + "\n").encode("utf-8"),  # small, and read by people
-        "data/partnerships.csv": csv_table(site, base_url, made, kept).encode("utf-8"),
+        "data/partnerships.csv": csv_table(site, base_url, made, kept, index.freshness).encode("utf-8"),
         "data/partnerships.geojson": dump(geojson(site, index, base_url, made, kept)).encode("utf-8"),
     }
     kept.clear()

@@ -5,6 +5,7 @@ path after it. `in_memory` is both, for `check` and the tests.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def prepare(content: Path, project: Project = PROJECT, memo: dict | None = None)
 
 def planned(site: Site, project: Project = PROJECT) -> Prepared:
     site = github.with_repository(site)  # in CI, when site.yaml names no repository
-    index = resolve(site)
+    index = resolve(site, os.environ)  # SOURCE_DATE_EPOCH, if set, is "now" (kembar/freshness.py)
     return Prepared(site, index, plan(site, index, i18n.todo(site, project), feeds.updates(site)))
 
 

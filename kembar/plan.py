@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from . import urls, views
+from . import statistics, urls, views
 from .model import Site
 from .resolve import Index
 
@@ -44,7 +44,7 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
     provinces = views.province_index(site)
     by_province = views.by_province(provinces)
     province_of = {province.key: province for province in provinces.values() if province}
-    entries = views.entries(site, provinces)
+    entries = views.entries(site, provinces, index.freshness)
     listed = lambda slugs: tuple(entries[s] for s in slugs)  # noqa: E731
     everything = listed(site.partnerships)
     newest = listed(index.newest_first)
@@ -53,6 +53,10 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
     default = site.config.default_lang
     counts = views.facets(index, provinces)
     steps = {slug: views.steps(p, site.vocabulary.statuses) for slug, p in site.partnerships.items()}
+    stats = statistics.statistics(site, index, provinces, index.freshness)
+    stale = tuple(entry for entry in everything if entry.unconfirmed_since)
+    fresh = tuple(entry for entry in everything if not entry.unconfirmed_since)
+    freshness_counts = {"years": index.freshness.years, "fresh": len(fresh), "stale": len(stale)}
     pages = [Page(("chooser",), None, "", "chooser.html", {})]
     for lang in site.config.languages:
         def page(key, template, context, translated=True, sources=()):
@@ -67,7 +71,7 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
         page(("home",), "home.html", {"latest": newest[:6], "mapped": newest[:views.MAP_LIMIT], "total": len(newest),
                                       "countries": len(index.by_country), "guides": guides})
         by_name = functools.partial(views.by_name, lang=lang)  # every list is in name order, as directory.js sorts
-        paged("directory", "", "directory.html", by_name(everything), {"counts": counts})
+        paged("directory", "", "directory.html", by_name(everything), {"counts": counts, "freshness": freshness_counts})
         if len(everything) > views.PAGE_SIZE:  # the directory's filters need every card: they fetch them
             page(("cards",), "cards.json", {"listed": by_name(everything)})
         for entry in everything:
@@ -111,6 +115,10 @@ def plan(site: Site, index: Index, todo: dict, updates: tuple) -> list[Page]:
             views.HubRow(key, len(by_province[key]), province=province_of[key]) for key in
             sorted(by_province, key=lambda k: views.sort_key(views.plain(province_of[k].names, lang, default), lang)
                    .encode("utf-16-be")))})
+        # Statistics, and the lists its freshness counts lead to (also the directory's no-JS filter).
+        page(("statistics",), "statistics.html", {"stats": stats})
+        for key, shown in (("confirmed", fresh), ("unconfirmed", stale)):
+            paged("freshness", key, "freshness.html", by_name(shown), {"freshness": freshness_counts})
         page(("explainers",), "explainers.html", {"guides": guides})
         page(("translations",), "translations.html", translations_context(site, todo, entries))
         for slug, explainer in site.explainers.items():

@@ -33,7 +33,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from . import catalogs, feeds, opendata, sitemap, urls, views, worldmap
+from . import catalogs, charts, feeds, opendata, sitemap, urls, views, worldmap
 from .errors import ContentError
 from .model import Markdown as MarkdownDoc, PartialDate, Site, Text
 from .plan import Page, pages_by_key
@@ -66,7 +66,7 @@ TEMPLATE_IDS = frozenset({"main", "stage", "map", "timeline", "background", "sou
                           "guides", "files", "fields", "licence", "search", "search-unavailable", "search-input",
                           "results", "result-count", "filter-sort", "land", "borders", "correction",
                           "correction-title"})
-TEMPLATE_ID_PREFIXES = ("filter-", "todo-", "wm-")
+TEMPLATE_ID_PREFIXES = ("filter-", "todo-", "wm-", "chart-", "stats-")
 
 
 def heading_id(value: str, separator: str) -> str:
@@ -313,6 +313,8 @@ class Renderer:
                 land_href=self.asset_urls.get("world.svg"), **kw)),
             # A place's name where the page adds where it is: without its own bracket (views.unqualified).
             unqualified=lambda text: t(views.unqualified_text(text)) if text is not None else "",
+            bar_chart=lambda rows, **kw: Markup(charts.bar_chart(rows, number=lambda n: format_decimal(n, locale=lang), **kw)),
+            chart_swatch=lambda series: Markup(charts.swatch(series)),
             map_samples=lambda statuses: [(s, Markup(svg)) for s, svg in worldmap.legend_items(statuses)],
             # Markdown under a page's own h2 (a partnership's narrative): its ## become h3.
             demote=lambda html: Markup(re.sub(r"<(/?)h([2-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", str(html))),

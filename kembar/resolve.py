@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from .freshness import Freshness, freshness
 from .model import Site
 
 
@@ -15,9 +16,11 @@ class Index:
     by_type: Mapping[str, tuple[str, ...]]
     by_country: Mapping[str, tuple[str, ...]]  # partner country (ISO alpha-2) -> partnership slugs
     newest_first: tuple[str, ...]  # partnership slugs by as-of date, newest first
+    freshness: Freshness  # which statuses are "not confirmed since" (kembar/freshness.py)
 
 
-def resolve(site: Site) -> Index:
+def resolve(site: Site, environ: Mapping[str, str] | None = None) -> Index:
+    """`environ`: where SOURCE_DATE_EPOCH is read ("now" for freshness); without it, the content's newest date."""
     by_place: dict[str, list[str]] = {slug: [] for slug in site.places}
     by_sector = {term: [] for term in site.vocabulary.sectors}
     by_status = {term: [] for term in site.vocabulary.statuses}
@@ -34,4 +37,4 @@ def resolve(site: Site) -> Index:
     newest = sorted(site.partnerships, key=lambda s: (site.partnerships[s].as_of, s), reverse=True)
     freeze = lambda d: {k: tuple(v) for k, v in sorted(d.items())}  # noqa: E731
     return Index(freeze(by_place), freeze(by_sector), freeze(by_status), freeze(by_type),
-                 freeze(by_country), tuple(newest))
+                 freeze(by_country), tuple(newest), freshness(site, environ))

@@ -26,6 +26,8 @@ PATTERNS = {
     "data": "{lang}/data/",
     "translations": "{lang}/translations/",
     "feed": "{lang}/feed.xml",
+    "statistics": "{lang}/statistics/",
+    "freshness": "{lang}/freshness/{key}/",  # key: confirmed (within site.yaml's stale_after_years) or unconfirmed
 }
 # Kinds whose key is optional: without one they are the hub of every term of that kind.
 HUBS = ("sectors", "statuses", "types", "countries", "provinces")

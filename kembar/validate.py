@@ -20,12 +20,13 @@ from yaml.constructor import SafeConstructor
 
 from .errors import ContentError
 from .load import CONTROL, SLUG, RawDoc
-from .model import (Event, Explainer, ExplainerVersion, Markdown, Partnership, PartialDate,
+from .model import (DEFAULT_STALE_YEARS, Event, Explainer, ExplainerVersion, Markdown, Partnership, PartialDate,
                     Place, Pos, Site, SiteConfig, Source, Term, Text, Vocabulary)
 
 # Required keys are marked True.
 SITE_KEYS = {"title": True, "description": True, "languages": True, "base_url": True, "contact": False,
-             "strict": False, "repository": False, "edit_uri": False}
+             "strict": False, "repository": False, "edit_uri": False, "stale_after_years": False}
+MAX_STALE_YEARS = 100
 VOCABULARY_SECTIONS = ("types", "statuses", "sectors", "place_kinds")
 TERM_KEYS = {"label": True, "definition": True}
 PLACE_KEYS = {"names": True, "kind": True, "country": True, "region": False, "location": False,
@@ -479,6 +480,10 @@ def read_site(r: Reader) -> SiteConfig | None:
     if edit_uri and (edit_uri.startswith("/") or "://" in edit_uri or "?" in edit_uri or "#" in edit_uri):
         r.error(found["edit_uri"], f"edit_uri is a path inside the repository, such as edit/main/content/, not '{edit_uri}'")
         edit_uri = None
+    stale_after = r.integer(found["stale_after_years"], "stale_after_years") if "stale_after_years" in found else None
+    if stale_after is not None and not 1 <= stale_after <= MAX_STALE_YEARS:
+        r.error(found["stale_after_years"], f"stale_after_years must be between 1 and {MAX_STALE_YEARS}, not {stale_after}")
+        stale_after = None
     if base_url and base_url_problem(base_url):
         r.error(found["base_url"], base_url_problem(base_url))
         base_url = None
@@ -486,7 +491,8 @@ def read_site(r: Reader) -> SiteConfig | None:
         return None
     return SiteConfig(title, description, tuple(languages), base_url.rstrip("/") + "/", contact, bool(strict),
                       repository.rstrip("/") if repository else None,
-                      edit_uri.rstrip("/") + "/" if edit_uri else SiteConfig.edit_uri)
+                      edit_uri.rstrip("/") + "/" if edit_uri else SiteConfig.edit_uri,
+                      stale_after or DEFAULT_STALE_YEARS)
 
 
 def read_contact(r: Reader, node) -> str | None:

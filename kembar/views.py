@@ -17,6 +17,7 @@ from typing import Callable
 from markupsafe import Markup
 
 from . import worldmap
+from .freshness import Freshness
 from .model import PartialDate, Partnership, Place, Site, Text
 
 PROVINCE_KINDS = ("province", "special-region")
@@ -38,6 +39,7 @@ class Entry:
     a: Place
     b: Place
     province: Province | None
+    unconfirmed_since: PartialDate | None = None  # the status's evidence is older than site.yaml's threshold (kembar/freshness.py)
     sort: dict = field(default_factory=dict, compare=False)  # lang -> its key in name order (sort_key)
 
     @property
@@ -45,14 +47,14 @@ class Entry:
         return self.p.slug
 
 
-def entries(site: Site, provinces: dict[str, Province | None]) -> dict[str, Entry]:
+def entries(site: Site, provinces: dict[str, Province | None], fresh: Freshness | None = None) -> dict[str, Entry]:
     found = {}
     default = site.config.default_lang
     for slug, p in site.partnerships.items():
         a, b = site.places[p.parties[0]], site.places[p.parties[1]]
         keys = {lang: place_key(a, lang, default) + SORT_SEPARATOR + place_key(b, lang, default)
                 for lang in site.config.languages}
-        found[slug] = Entry(p, a, b, provinces[slug], keys)
+        found[slug] = Entry(p, a, b, provinces[slug], fresh.since(slug, p.as_of) if fresh else None, keys)
     return found
 
 

@@ -17,7 +17,7 @@ PAGE_TYPES = [
     "{lang}/places/badung/", "{lang}/places/cambodia/", "{lang}/sectors/tourism/",
     "{lang}/status/active/", "{lang}/types/sister-city/", "{lang}/countries/jp/",
     "{lang}/explainers/", "{lang}/explainers/what-is-a-sister-city/",
-    "{lang}/explainers/how-to-read-this-site/",
+    "{lang}/explainers/how-to-read-this-site/", "{lang}/statistics/", "{lang}/freshness/unconfirmed/",
 ]
 # Made by other parts of the build; checked as soon as the build makes them.
 OPTIONAL = ["{lang}/search/", "{lang}/data/", "{lang}/translations/"]
@@ -56,7 +56,7 @@ def test_axe_on_the_chooser_and_404_and_on_a_phone(reader_site, reader_browser, 
     """The pages outside the language folders, and a phone-sized screen (where the
     layout changes: the step indicator is vertical, the filters stack)."""
     browser = reader_browser.set(width=360, dark=dark, js=True)
-    paths = ["", "en/partnerships/", "ja/partnerships/badung-fujisawa/", "id/places/badung/"]
+    paths = ["", "en/partnerships/", "ja/partnerships/badung-fujisawa/", "id/places/badung/", "ja/statistics/"]
     if (reader_site.out / "404.html").is_file():
         paths.append("404.html")
     found = {}
@@ -103,7 +103,7 @@ def test_focus_is_visible_on_links_buttons_and_selects(reader_site, reader_brows
     body = d.find_element(By.TAG_NAME, "body")
     body.send_keys(Keys.TAB)
     seen = set()
-    for _ in range(25):
+    for _ in range(40):  # the directory: header, hub links, statistics link, then the filters
         el = d.switch_to.active_element
         tag = el.tag_name
         style = d.execute_script(

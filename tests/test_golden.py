@@ -7,6 +7,7 @@ An intended change to the output is accepted by regenerating the files:
 and reading the diff (git diff tests/golden/) before committing it.
 """
 import importlib.util
+import os
 import tempfile
 from pathlib import Path
 
@@ -30,8 +31,15 @@ FILES = [
 
 
 def build_fixture_site() -> dict[str, bytes]:
-    with tempfile.TemporaryDirectory() as folder:
-        _, outputs, errors = pipeline.in_memory(fixture_site.write_site(Path(folder), fixture_site.SITE))
+    # "Now" for the freshness of statuses is SOURCE_DATE_EPOCH when set (kembar/freshness.py):
+    # the golden files are made with the fixture's own newest date, whatever the shell says.
+    epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            _, outputs, errors = pipeline.in_memory(fixture_site.write_site(Path(folder), fixture_site.SITE))
+    finally:
+        if epoch is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
     assert errors == []
     return outputs
 

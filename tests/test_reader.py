@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -22,7 +23,7 @@ PAGE_TYPES = [
     "{lang}/partnerships/bali-kumamoto/", "{lang}/places/badung/", "{lang}/places/cambodia/",
     "{lang}/sectors/tourism/", "{lang}/status/active/", "{lang}/types/sister-city/",
     "{lang}/countries/jp/", "{lang}/explainers/", "{lang}/explainers/what-is-a-sister-city/",
-    "{lang}/search/", "{lang}/data/", "{lang}/translations/", "404.html",
+    "{lang}/search/", "{lang}/data/", "{lang}/translations/", "{lang}/statistics/", "404.html",
 ]
 SVG = "{http://www.w3.org/2000/svg}"
 JS_BUDGET = 10 * 1024  # bytes, our own JavaScript, uncompressed
@@ -153,6 +154,55 @@ def test_without_javascript_the_filters_are_links_to_the_term_pages(reader_site)
             'data-country="jp" data-province="bali" data-asof="2025-06-12"') in html
 
 
+def open_data(site) -> list[dict]:
+    return json.loads((site.out / "data" / "partnerships.json").read_text(encoding="utf-8"))["partnerships"]
+
+
+def stale_in_open_data(site) -> set[str]:
+    return {p["slug"] for p in open_data(site) if p["stale"]}
+
+
+def test_the_freshness_filter_with_javascript(reader_site, reader_browser):
+    """The select keeps the statuses confirmed within the threshold, or the others (issue 19)."""
+    stale = stale_in_open_data(reader_site)
+    everything = {p["slug"] for p in open_data(reader_site)}
+    assert stale and stale < everything  # the fixture's dates fall on both sides of the cutoff
+    d = reader_browser.set(width=1280, js=True).get(reader_site.url("en/partnerships/"))
+    select = Select(d.find_element(By.ID, "filter-fresh"))
+    assert [o.text for o in select.options] == ["At any time", "In the last 5 years", "Not in the last 5 years"]
+    select.select_by_value("stale")
+    assert set(visible_cards(d)) == stale
+    assert query(d) == {"fresh": "stale"}
+    assert d.find_element(By.ID, "result-count").text == f"Showing {len(stale)} of {len(everything)} partnerships"
+    select.select_by_value("fresh")
+    assert set(visible_cards(d)) == everything - stale
+    # Shared, and combined with another filter.
+    d.get(reader_site.url("ja/partnerships/?fresh=stale&country=jp"))
+    shown = set(visible_cards(d))
+    assert shown and shown <= stale
+    assert all("以降は未確認" in d.find_element(By.CSS_SELECTOR, f'#results a[href$="/{slug}/"]')
+               .find_element(By.XPATH, "ancestor::li").text for slug in shown)
+
+
+def test_the_freshness_filter_without_javascript(reader_site, reader_browser):
+    """The panel of links leads to a list of the stale statuses and one of the others."""
+    stale = stale_in_open_data(reader_site)
+    browser = reader_browser.set(width=1280, js=False)
+    try:
+        d = browser.get(reader_site.url("en/partnerships/"))
+        assert not d.find_element(By.CSS_SELECTOR, "form[data-filters]").is_displayed()
+        d.find_element(By.CSS_SELECTOR, "details[data-browse] summary").click()
+        d.find_element(By.LINK_TEXT, f"Not in the last 5 years ({len(stale)})").click()
+        assert d.current_url.endswith("/en/freshness/unconfirmed/")
+        listed = {a.get_attribute("href").split("/")[-2] for a in d.find_elements(By.CSS_SELECTOR, ".card-title a")}
+        assert listed == stale
+        d.find_element(By.LINK_TEXT, "See the statuses confirmed recently").click()
+        listed = {a.get_attribute("href").split("/")[-2] for a in d.find_elements(By.CSS_SELECTOR, ".card-title a")}
+        assert listed and not listed & stale
+    finally:
+        browser.set(js=True)
+
+
 # -- the partnership page -----------------------------------------------------------------
 
 def steps(html):
@@ -257,7 +307,7 @@ def test_nothing_scrolls_sideways_at_360_pixels(reader_site, reader_bundled, rea
     with every <details> (the map tables, the browse panel) open."""
     bundled = [f"{lang}/{path}" for lang in LANGS for path in (
         "", "partnerships/", "partnerships/badung-fujisawa/", "partnerships/banda-aceh-higashimatsushima/",
-        "places/bandung/", "sectors/culture/", "explainers/how-partnerships-form/")]
+        "places/bandung/", "sectors/culture/", "explainers/how-partnerships-form/", "statistics/")]
     browser = reader_browser.set(width=360, js=True)
     wide = []
     try:

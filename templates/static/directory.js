@@ -1,9 +1,10 @@
 /* Kembar: filter and sort the partnership directory in place.
    Progressive enhancement: without this script the page lists its partnerships (a long
    directory is split into pages) and a panel of links leads to the sector, status, type,
-   country and province pages. When the directory has more than one page, filtering or
-   sorting fetches every card once (data-cards: the same cards the pages show) and works
-   on them all; with no filter and the usual order, the page's own cards come back.
+   country and province pages, and to the lists of statuses confirmed (or not) within the
+   site's freshness threshold (data-fresh on each card). When the directory has more
+   than one page, filtering or sorting fetches every card once (data-cards: the same
+   cards the pages show) and works on them all; with no filter and the usual order, the page's own cards come back.
    The choice lives in the query string (?sector=tourism&sort=newest), so a filtered
    list can be bookmarked and shared; the result count is announced politely. */
 (function () {
@@ -13,7 +14,7 @@
   var count = document.getElementById("result-count");
   if (!form || !list || !count || !window.URLSearchParams || !history.replaceState) return;
 
-  var FACETS = ["sector", "status", "type", "country", "province"];
+  var FACETS = ["sector", "status", "type", "country", "province", "fresh"];
   var empty = document.querySelector("[data-empty]");
   var browse = document.querySelector("[data-browse]");
   var pager = document.querySelector("[data-pager]");
