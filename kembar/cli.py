@@ -103,7 +103,7 @@ def shown_from(content: Path) -> Path:
 
 def warn_removed_html(site) -> None:
     """Raw HTML the build removes from Markdown: a warning at each tag, never an error."""
-    removed = render.removed_html(site)
+    removed = render.removed_html(render.markdown_bodies(site))
     for warning in removed:
         print(f"warning: {warning.format()}", file=sys.stderr)
     github.annotate("warning", removed, sys.stderr, title="raw HTML removed")

@@ -150,12 +150,16 @@ RAW_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
 CODE = re.compile(r"^(```|~~~).*?^\1|`[^`\n]*`", re.M | re.S)  # fenced blocks and code spans show tags as text
 
 
-def removed_html(site: Site) -> list[ContentError]:
-    """A warning at each raw HTML tag in a Markdown body that sanitize() will remove
+def markdown_bodies(site: Site) -> list[MarkdownDoc]:
+    """Every narrative and explainer body of the site."""
+    return ([m for p in site.partnerships.values() for m in p.narrative.values()]
+            + [v.body for e in site.explainers.values() for v in e.versions.values()])
+
+
+def removed_html(bodies) -> list[ContentError]:
+    """A warning at each raw HTML tag in these Markdown bodies that sanitize() will remove
     (<script>, <iframe>, <img>, ...): the editor would otherwise not know it is gone."""
     found = []
-    bodies = [m for p in site.partnerships.values() for m in p.narrative.values()]
-    bodies += [v.body for e in site.explainers.values() for v in e.versions.values()]
     for doc in bodies:
         text = CODE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), doc.text)  # same lines and columns, no code
         for n, line in enumerate(text.split("\n")):

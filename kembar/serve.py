@@ -64,7 +64,7 @@ class Inputs:
     """What pages depend on besides their context."""
     settings: tuple  # the site's settings and vocabulary: every page shows them
     assets: dict  # static files: every page names them with a content hash
-    templates: dict  # name -> bytes
+    templates: dict  # name -> source
     catalogs: dict  # lang -> bytes of its catalog
 
 
@@ -195,7 +195,8 @@ class Preview:
         uses = template_closure(inputs.templates) if templates else {}
         if "_card.html" in templates:
             self.memo.cards.clear()
-        self.memo.cards = {key: card for key, card in self.memo.cards.items() if key[0] not in langs}
+        if langs:
+            self.memo.cards = {key: card for key, card in self.memo.cards.items() if key[0] not in langs}
         todo = []
         for page in pages:
             before = self.pages.get(page.file)
@@ -440,11 +441,10 @@ class Indexer:
 
 def tell(preview: Preview, result: Result, verb: str) -> None:
     """One line per rebuild (and every error and warning, as `check` prints them)."""
-    if preview.prepared is not None and result.rendered:
-        for warning in removed_html(preview.prepared.site):
-            if warning.path in {page.sources[0] for page in preview.pages.values() if page.file in result.rendered
-                                and page.sources}:
-                print(f"warning: {warning.format()}", file=sys.stderr, flush=True)
+    shown = {page.context["story"].path: page.context["story"] for file in result.rendered
+             if (page := preview.pages.get(file)) and page.context.get("story")}  # the Markdown just rendered
+    for warning in removed_html(shown.values()):
+        print(f"warning: {warning.format()}", file=sys.stderr, flush=True)
     if result.errors:
         report(result.errors, sys.stderr)
         where = ("on the pages of those records; the rest is up to date" if preview.partial

@@ -215,6 +215,17 @@ def test_a_save_reloads_the_browser_with_the_new_text_and_rewrites_only_what_cha
     assert re.search(r"^rebuilt \d+ pages, wrote \d+ files into .* in \d+\.\d\d s$", log, re.M), log
 
 
+def test_raw_html_that_a_save_adds_is_a_warning_in_the_terminal(server):
+    events = server.events()
+    story = "content/partnerships/badung-fujisawa.id.md"
+    text = (server.root / story).read_text(encoding="utf-8")
+    (server.root / story).write_text(text + "\n<iframe src=\"https://x.org\"></iframe>\n", encoding="utf-8")
+    events.wait_for_reload()
+    server.wait_for_log(f"warning: {story}:")
+    assert "<iframe> is removed from the page" in server.log.read_text()
+    events.close()
+
+
 def test_errors_replace_every_page_until_the_next_good_save(server):
     events = server.events()
     server.edit(RECORD, "status: loi-signed", "status: signed")
