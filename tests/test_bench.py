@@ -215,6 +215,7 @@ class FakeServe:
                 self.send_error(404)
 
             def stream(self):
+                seen = fake.watched.read_text(encoding="utf-8")  # before the client learns it is connected
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Cache-Control", "no-cache")
@@ -222,7 +223,6 @@ class FakeServe:
                 self.end_headers()
                 self.wfile.write(b": hello\n\n")
                 self.wfile.flush()
-                seen = fake.watched.read_text(encoding="utf-8")
                 while not fake.stop.wait(0.01):
                     now = fake.watched.read_text(encoding="utf-8")
                     if now != seen:
